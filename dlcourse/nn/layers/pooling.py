@@ -1,0 +1,87 @@
+"""Max pooling, in NumPy (chapter 3, 池化层)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dlcourse._checks import check_in
+from dlcourse.nn.layers.base import Layer, normalize_tuple
+from dlcourse.nn.layers.conv import (
+    _crop,
+    _pad,
+    conv_output_length,
+    scatter_windows,
+    windows,
+)
+
+__all__ = ["MaxPooling2D"]
+
+
+class MaxPooling2D(Layer):
+    """2-D max pooling: the largest value of each ``pool_size`` window, per channel.
+
+    ``out[n, i, j, c] = max_{di, dj} x[n, i·s_h + di, j·s_w + dj, c]``. Backward sends each
+    output's gradient to the position of its maximum (the first one, on ties) and zero elsewhere.
+
+    Args:
+        pool_size: ``int`` or ``(ph, pw)``. Defaults to ``(2, 2)``.
+        strides: ``int``, ``(s_h, s_w)`` or None (default: equal to ``pool_size``).
+        padding: ``"valid"`` (default) or ``"same"`` (padded with −∞, so padding never wins).
+        **kwargs: ``name``, ``dtype``, ``input_shape``.
+
+    Shapes: input ``(N, H, W, C)`` → output ``(N, H_out, W_out, C)``.
+
+    Chapter 3 (池化层); document [1]'s CNN uses ``MaxPooling2D((2, 2))``.
+    """
+
+    def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
+                 data_format: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.pool_size = normalize_tuple(pool_size, 2, "pool_size")
+        self.strides = self.pool_size if strides is None else normalize_tuple(strides, 2,
+                                                                                "strides")
+        self.padding = check_in(str(padding).lower(), "padding", ("valid", "same"))
+        if data_format not in (None, "channels_last"):
+            raise ValueError("The NumPy reference supports data_format='channels_last' only. "
+                             f"Received: data_format={data_format!r}")
+        self._cache: tuple | None = None
+        self._out_shape: tuple[int, ...] | None = None
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        return (n, conv_output_length(h, self.pool_size[0], self.strides[0], self.padding),
+                conv_output_length(w, self.pool_size[1], self.strides[1], self.padding), c)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Max over each window; caches the index of each maximum."""
+        x = self._prepare_input(x, min_ndim=4)
+        if x.ndim != 4:
+            raise ValueError(f"MaxPooling2D {self.name!r} expected input of shape "
+                             f"(N, H, W, C), received shape {x.shape}")
+        _, h_out, w_out, _ = self.compute_output_shape(x.shape)
+        if h_out <= 0 or w_out <= 0:
+            raise ValueError(f"MaxPooling2D {self.name!r}: input of shape {x.shape} is smaller "
+                             f"than the pool {self.pool_size}")
+        xp, pads = _pad(x, self.pool_size, self.strides, self.padding, value=-np.inf)
+        win = windows(xp, self.pool_size, self.strides)             # (N, Ho, Wo, C, ph, pw)
+        flat = win.reshape(win.shape[:4] + (-1,))
+        argmax = flat.argmax(axis=-1)
+        out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]
+        self._cache = (argmax, xp.shape, pads, win.shape)
+        self._out_shape = out.shape
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Route ``dout`` to the maxima; returns ``dx`` of the input's shape."""
+        dout = self._check_dout(dout, self._out_shape)
+        argmax, padded_shape, pads, win_shape = self._cache
+        ph, pw = self.pool_size
+        onehot = argmax[..., None] == np.arange(ph * pw)            # (N, Ho, Wo, C, ph·pw)
+        dwin = (onehot * dout[..., None]).reshape(win_shape)
+        return _crop(scatter_windows(dwin, padded_shape, self.strides), pads)
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
+                "padding": self.padding}

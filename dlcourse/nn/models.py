@@ -1,0 +1,728 @@
+"""``Sequential``: a stack of NumPy layers with Keras' workflow (chapter 4, 模型).
+
+``compile`` → ``fit`` → ``evaluate`` → ``predict``, with ``summary``, ``get_weights`` /
+``set_weights`` and ``save_weights`` / ``load_weights``, behaving like ``keras.Sequential``, so
+that the documents' Keras programs run on NumPy by changing their import lines::
+
+    from dlcourse.nn.models import Sequential      # was: from tensorflow.keras.models import …
+    from dlcourse.nn.layers import Dense           # was: from tensorflow.keras.layers import …
+
+One training step on a batch ``(x, y)``::
+
+    out = x;  for layer in layers: out = layer.forward(out, training=True)
+    loss = L(y, out) + Σ regularization penalties
+    dout = ∂L/∂out;  for layer in reversed(layers): dout = layer.backward(dout)
+    optimizer.apply_gradients(zip(grads, params))
+
+When the last layer is a Dense with a softmax (or sigmoid) activation and the loss is the
+matching cross-entropy, the model computes the loss from the logits and starts backpropagation
+at ``∂L/∂z = (p − y) / N``: mathematically the same, and stable. Keras does the same (its
+activations hand their logits to the cross-entropy).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from dlcourse._checks import as_float_array, check_probability, check_same_length, describe
+from dlcourse.nn import callbacks as _callbacks
+from dlcourse.nn import losses as _losses
+from dlcourse.nn import metrics as _metrics
+from dlcourse.nn import optimizers as _optimizers
+from dlcourse.nn._progbar import Progbar
+from dlcourse.nn.layers.base import InputLayer, Layer, _unique_name, normalize_shape
+from dlcourse.nn.layers.dense import Dense
+
+__all__ = ["Sequential"]
+
+_WEIGHTS_FORMAT = "dlcourse.weights.v1"
+
+
+class Sequential:
+    """A linear stack of layers, like ``keras.Sequential``.
+
+    Args:
+        layers: optional list of layers (or add them later with :meth:`add`). An
+            :class:`~dlcourse.nn.layers.InputLayer` first, or ``input_shape=`` / ``input_dim=`` on
+            the first layer, builds the model at once.
+        name: model name. Default ``"sequential"``, numbered like Keras'.
+        seed: seed of the model's random generator, which draws the initial weights, the
+            dropout masks of unseeded Dropout layers and the shuffling in ``fit``. None draws
+            fresh entropy from the operating system (never NumPy's global state).
+        dtype: floating dtype of the weights and computation. Defaults to float32, as Keras.
+
+    Chapter 4 (模型的构建、编译、训练与预测).
+    """
+
+    def __init__(self, layers: Iterable[Layer] | None = None, name: str | None = None,
+                 seed: int | None = None, dtype: Any = "float32"):
+        self.name = name or _unique_name("sequential")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                                 or seed < 0):
+            raise ValueError(f"Argument `seed` must be None or a non-negative integer. "
+                             f"Received: seed={seed!r}")
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self.dtype = np.dtype(dtype)
+        if not np.issubdtype(self.dtype, np.floating):
+            raise ValueError(f"Argument `dtype` must be a floating dtype. Received: {dtype!r}")
+        self.layers: list[Layer] = []
+        self._input_shape: tuple[int, ...] | None = None
+        self.built = False
+        self.optimizer: Any = None
+        self.loss: _losses.Loss | None = None
+        self.compiled = False
+        self.stop_training = False
+        self.history: _callbacks.History | None = None
+        self._metric_ids: list[Any] = []
+        if layers is not None:
+            if isinstance(layers, Layer):
+                raise TypeError("Argument `layers` must be a list of layers. Received a single "
+                                f"layer {layers!r}: wrap it in a list")
+            for layer in layers:
+                self.add(layer)
+
+    # --------------------------------------------------------------------------- building
+
+    def add(self, layer: Layer) -> None:
+        """Append ``layer``; the first layer's ``input_shape`` (or an InputLayer) builds the model."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add expects a dlcourse.nn layer. Received: "
+                            f"{describe(layer)}. (A Keras layer cannot join a NumPy model; use "
+                            "dlcourse.tfnn.from_keras to copy a Keras model.)")
+        if self.built and layer.declared_input_shape is not None and self.layers:
+            raise ValueError(f"Only the first layer may declare an input shape; layer "
+                             f"{layer.name!r} declares {layer.declared_input_shape}")
+        if isinstance(layer, InputLayer):
+            if self.layers or self._input_shape is not None:
+                raise ValueError("An InputLayer must come first in a Sequential model.")
+            self._input_shape = layer.declared_input_shape
+            self.build((None,) + self._input_shape)
+            return
+        self.layers.append(layer)
+        if len(self.layers) == 1 and self._input_shape is None and (
+                layer.declared_input_shape is not None):
+            self._input_shape = layer.declared_input_shape
+        if self._input_shape is not None:
+            self.build((None,) + self._input_shape)
+
+    def build(self, input_shape: Sequence[int | None]) -> None:
+        """Create every layer's weights for inputs of ``input_shape`` (batch dimension first)."""
+        input_shape = tuple(input_shape)
+        if len(input_shape) < 2:
+            raise ValueError(f"Argument `input_shape` must include the batch dimension, e.g. "
+                             f"(None, 784). Received: {input_shape}")
+        self._input_shape = normalize_shape(input_shape[1:])
+        shape: tuple[int | None, ...] = (None,) + self._input_shape
+        for layer in self.layers:
+            if layer.built:
+                layer._check_input_shape(shape)
+            layer.ensure_built(shape, dtype=self.dtype, rng=self._rng)
+            shape = layer.compute_output_shape(shape)
+        self.built = bool(self.layers)
+
+    def _build_from_data(self, x: np.ndarray) -> None:
+        if not self.layers:
+            raise ValueError("This Sequential model has no layers: add some with model.add().")
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+
+    @property
+    def input_shape(self) -> tuple[int | None, ...] | None:
+        return None if self._input_shape is None else (None,) + self._input_shape
+
+    @property
+    def output_shape(self) -> tuple[int | None, ...]:
+        self._require_built("output_shape")
+        shape: tuple[int | None, ...] = self.input_shape
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise ValueError(
+                f"This model has not yet been built, so `{what}` is not available. Build it by "
+                "giving the first layer an `input_shape` (or `input_dim`), by calling "
+                "model.build((None, features)), or by calling fit/predict on data."
+            )
+
+    # ---------------------------------------------------------------------- weights access
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Every parameter array (the arrays themselves), layer by layer, kernel then bias."""
+        return [w for layer in self.layers for w in layer.params.values()]
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        return [w for layer in self.layers if layer.trainable for w in layer.params.values()]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight array, in Keras' order."""
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Copy ``weights`` (as :meth:`get_weights` returns them, or a Keras model's) in place."""
+        self._require_built("set_weights")
+        weights = list(weights)
+        expected = [w.shape for w in self.weights]
+        if len(weights) != len(expected):
+            raise ValueError(f"Model {self.name!r} expects {len(expected)} weight arrays of "
+                             f"shapes {expected}. Received: {len(weights)} arrays")
+        index = 0
+        for layer in self.layers:
+            n = len(layer.params)
+            layer.set_weights(weights[index: index + n])
+            index += n
+
+    def count_params(self) -> int:
+        self._require_built("count_params")
+        return sum(layer.count_params() for layer in self.layers)
+
+    def save_weights(self, filepath: str | os.PathLike) -> None:
+        """Save every weight array, bit for bit, in a NumPy ``.npz`` file.
+
+        The file also records each layer's name, class and weight shapes, so that
+        :meth:`load_weights` refuses a file made for another architecture. Keras 3 writes
+        ``.weights.h5``; the NumPy reference writes ``.npz`` (use ``dlcourse.tfnn`` to move
+        weights between the two).
+        """
+        self._require_built("save_weights")
+        arrays: dict[str, np.ndarray] = {"__format__": np.array(_WEIGHTS_FORMAT)}
+        layout = []
+        for i, layer in enumerate(self.layers):
+            for key, value in layer.params.items():
+                arrays[f"{i}/{key}"] = value
+                layout.append(f"{i}/{type(layer).__name__}/{key}/{'x'.join(map(str, value.shape))}"
+                              f"/{value.dtype}")
+        arrays["__layout__"] = np.array(layout if layout else [""])
+        path = os.fspath(filepath)
+        # np.savez adds ".npz" to a name without it; write to the exact path the user gave.
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    def load_weights(self, filepath: str | os.PathLike) -> None:
+        """Load weights saved by :meth:`save_weights`, refusing corrupt or mismatched files."""
+        self._require_built("load_weights")
+        path = os.fspath(filepath)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"No weights file at {path!r}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                contents = {k: data[k] for k in data.files}
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{path!r} is not a readable weights file (corrupt or not made by "
+                             f"save_weights): {exc}") from exc
+        if str(contents.get("__format__", "")) != _WEIGHTS_FORMAT:
+            raise ValueError(f"{path!r} was not written by dlcourse's save_weights "
+                             f"(format tag missing).")
+        for i, layer in enumerate(self.layers):
+            for key, param in layer.params.items():
+                name = f"{i}/{key}"
+                if name not in contents:
+                    raise ValueError(f"{path!r} does not match this model: no weight {key!r} for "
+                                     f"layer {i} ({type(layer).__name__} {layer.name!r}).")
+                if contents[name].shape != param.shape:
+                    raise ValueError(
+                        f"{path!r} does not match this model: layer {i} ({layer.name!r}) weight "
+                        f"{key!r} has shape {contents[name].shape} in the file, {param.shape} in "
+                        "the model."
+                    )
+        expected = {f"{i}/{k}" for i, layer in enumerate(self.layers) for k in layer.params}
+        extra = sorted(set(contents) - expected - {"__format__", "__layout__"})
+        if extra:
+            raise ValueError(f"{path!r} does not match this model: it holds weights the model "
+                             f"does not have: {extra}")
+        for i, layer in enumerate(self.layers):
+            for key, param in layer.params.items():
+                param[...] = contents[f"{i}/{key}"]
+
+    # ---------------------------------------------------------------------------- compile
+
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None,
+                metrics: Sequence[Any] | None = None) -> None:
+        """Choose the optimizer, loss and metrics, like ``keras.Model.compile``.
+
+        Args:
+            optimizer: name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ``"adagrad"``) or an optimizer
+                of :mod:`dlcourse.nn.optimizers`. Defaults to ``"rmsprop"``, as Keras.
+            loss: name (``"mse"``, ``"binary_crossentropy"``, ``"categorical_crossentropy"``,
+                ``"sparse_categorical_crossentropy"``, …) or a :class:`~dlcourse.nn.losses.Loss`.
+            metrics: list of names, e.g. ``["accuracy"]`` (chosen binary, categorical or sparse
+                from the loss and output size, as in Keras).
+        """
+        if loss is None:
+            raise ValueError("Argument `loss` is required: e.g. loss='mse' or "
+                             "loss='sparse_categorical_crossentropy'.")
+        self.optimizer = _optimizers.get(optimizer)
+        self.loss = _losses.get(loss)
+        if metrics is None:
+            metrics = []
+        elif isinstance(metrics, (str, bytes)) or callable(metrics):
+            raise ValueError(f"Argument `metrics` must be a list, e.g. metrics=['accuracy']. "
+                             f"Received: metrics={metrics!r}")
+        for m in metrics:
+            if isinstance(m, str):
+                _metrics.get(m, self.loss.name, 2)  # fail early on unknown names
+        self._metric_ids = list(metrics)
+        self.compiled = True
+
+    def _require_compiled(self, what: str) -> None:
+        if not self.compiled:
+            raise RuntimeError(f"You must call compile() before {what}().")
+
+    def _resolved_metrics(self) -> list[tuple[str, Any]]:
+        units = self.output_shape[-1]
+        return [_metrics.get(m, self.loss.name, units) for m in self._metric_ids]
+
+    # ------------------------------------------------------------------- forward, backward
+
+    def _fused_output(self) -> str | None:
+        """``"softmax"`` / ``"sigmoid"`` when the last Dense activation fuses with the loss."""
+        last = self.layers[-1]
+        if not isinstance(last, Dense) or getattr(self.loss, "from_logits", True):
+            return None
+        act = last.activation.name
+        if act == "softmax" and isinstance(self.loss, (_losses.CategoricalCrossentropy,
+                                                        _losses.SparseCategoricalCrossentropy)):
+            return act
+        if act == "sigmoid" and isinstance(self.loss, _losses.BinaryCrossentropy):
+            return act
+        return None
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Run every layer's forward pass; the output of the last layer."""
+        out = x
+        for layer in self.layers:
+            out = layer.forward(out, training=training)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Run every layer's backward pass, last to first; returns ``∂L/∂x``."""
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def __call__(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._check_x(x)
+        return self.forward(x, training=training)
+
+    def regularization_loss(self) -> float:
+        """Sum of every layer's regularization penalty (Keras' ``sum(model.losses)``)."""
+        return sum(layer.regularization_loss() for layer in self.layers)
+
+    def _loss_and_output(self, xb, yb, weights, training, fused) -> tuple[float, np.ndarray, Any]:
+        """Forward pass and loss of one batch; the third value is what backward starts from."""
+        out = xb
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            if i == last and fused:
+                z = layer.forward_preactivation(out)
+                return (*self._fused_loss(z, yb, weights, fused), None)
+            out = layer.forward(out, training=training)
+        values = self.loss.call(yb, out)
+        if weights is not None:
+            values = values * weights
+        loss = float(values.sum() / max(values.size, 1)) if self.loss.reduction in (
+            "sum_over_batch_size", "mean") else float(values.sum())
+        return loss, out, None
+
+    def _fused_loss(self, z: np.ndarray, yb, weights, fused: str):
+        """Loss from logits ``z`` and ``dz = ∂L/∂z``, for softmax/sigmoid with cross-entropy."""
+        n = z.shape[0]
+        if fused == "softmax":
+            shifted = z - z.max(axis=-1, keepdims=True)
+            e = np.exp(shifted)
+            total = e.sum(axis=-1, keepdims=True)
+            p = e / total
+            log_p = shifted - np.log(total)
+            if isinstance(self.loss, _losses.SparseCategoricalCrossentropy):
+                labels = np.asarray(yb).reshape(n).astype(np.int64)
+                values = -log_p[np.arange(n), labels]
+                dz = p.copy()
+                dz[np.arange(n), labels] -= 1
+            else:
+                t = np.asarray(yb, dtype=z.dtype).reshape(z.shape)
+                values = -(t * log_p).sum(axis=-1)
+                dz = p * t.sum(axis=-1, keepdims=True) - t
+        else:
+            t = np.asarray(yb, dtype=z.dtype).reshape(z.shape)
+            e = np.exp(-np.abs(z))
+            p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+            log_sig = np.minimum(z, 0) - np.log1p(e)        # log σ(z)
+            log_sig_neg = np.minimum(-z, 0) - np.log1p(e)   # log σ(−z)
+            values = -(t * log_sig + (1 - t) * log_sig_neg).mean(axis=-1)
+            dz = (p - t) / z.shape[-1]
+        if weights is not None:
+            values = values * weights
+            dz = dz * weights[:, None]
+        if self.loss.reduction in ("sum_over_batch_size", "mean"):
+            dz = dz / n
+            loss = float(values.sum() / n)
+        else:
+            loss = float(values.sum())
+        self._fused_dz = dz.astype(z.dtype, copy=False)
+        return loss, p
+
+    def _train_step(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
+        loss, out, _ = self._loss_and_output(xb, yb, weights, True, fused)
+        if fused:
+            dout = self.layers[-1].backward_preactivation(self._fused_dz)
+            layers = self.layers[:-1]
+        else:
+            dout = self.loss.gradient(yb, out, sample_weight=weights)
+            layers = self.layers
+        for layer in reversed(layers):
+            dout = layer.backward(dout)
+        loss += self.regularization_loss()
+        grads, params = [], []
+        for layer in self.layers:
+            if layer.trainable:
+                for key, param in layer.params.items():
+                    params.append(param)
+                    grads.append(layer.grads[key])
+        if params:
+            self.optimizer.apply_gradients(zip(grads, params))
+        return loss, out
+
+    # ------------------------------------------------------------------------ data checks
+
+    def _check_x(self, x: Any, name: str = "x") -> np.ndarray:
+        arr = as_float_array(x, name, dtype=None, min_ndim=2)
+        if arr.dtype != self.dtype:
+            arr = arr.astype(self.dtype)
+        self._build_from_data(arr)
+        expected = self.input_shape
+        if arr.shape[1:] != expected[1:]:
+            raise ValueError(f"Model {self.name!r} expected `{name}` of shape "
+                             f"{('None',) + expected[1:]}, received shape {arr.shape}".replace(
+                                 "'None'", "None"))
+        return arr
+
+    def _check_y(self, y: Any, n: int, name: str = "y") -> np.ndarray:
+        arr = np.asarray(y)
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise TypeError(f"Argument `{name}` must hold numbers. Received: {describe(arr)}")
+        if arr.ndim == 0:
+            raise ValueError(f"Argument `{name}` must have one entry per sample. Received a "
+                             f"scalar")
+        if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+            raise ValueError(f"Argument `{name}` must be finite, but it holds "
+                             f"{int((~np.isfinite(arr)).sum())} NaN or inf value(s).")
+        # Let the loss check the label format on predictions of the right shape: a sparse loss
+        # refuses one-hot labels, a categorical loss refuses integer labels, and so on.
+        probe = np.full((min(n, len(arr)),) + tuple(self.output_shape[1:]), 0.5, self.dtype)
+        try:
+            self.loss.call(arr[: len(probe)], probe)
+        except ValueError as exc:
+            raise ValueError(f"Argument `{name}` does not fit the loss {self.loss.name!r} and "
+                             f"the model's output shape {self.output_shape}: {exc}") from None
+        return arr
+
+    def _sample_weights(self, y: np.ndarray, class_weight, sample_weight, n: int):
+        if class_weight is None and sample_weight is None:
+            return None
+        weights = np.ones(n, dtype=self.dtype)
+        if sample_weight is not None:
+            sw = as_float_array(sample_weight, "sample_weight", dtype=self.dtype, ndim=1)
+            check_same_length(sw, y, "sample_weight", "y")
+            weights = weights * sw
+        if class_weight is not None:
+            if not isinstance(class_weight, dict):
+                raise ValueError(f"Argument `class_weight` must be a dict {{class: weight}}. "
+                                 f"Received: {class_weight!r}")
+            labels = y.reshape(n, -1)
+            labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
+            labels = np.round(labels).astype(np.int64)
+            missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+            if missing:
+                raise ValueError(f"Argument `class_weight` has no weight for class(es) {missing}")
+            table = np.array([class_weight.get(c, 1.0) for c in range(labels.max() + 1)],
+                             dtype=self.dtype)
+            weights = weights * table[labels]
+        return weights
+
+    # ------------------------------------------------------------------------------- fit
+
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: int | str = "auto", callbacks: Sequence[_callbacks.Callback] | None = None,
+            validation_split: float = 0.0, validation_data: tuple | None = None,
+            shuffle: bool = True, class_weight: dict | None = None,
+            sample_weight: Any = None, initial_epoch: int = 0) -> _callbacks.History:
+        """Train for ``epochs`` passes over ``(x, y)``, like ``keras.Model.fit``.
+
+        Args:
+            x: inputs, shape ``(N, ...)`` matching the model's input.
+            y: targets: integer labels for a sparse loss, one-hot rows for a categorical one,
+                0/1 for binary cross-entropy, values for mean squared error.
+            batch_size: samples per gradient step. Defaults to 32.
+            epochs: passes over the data. Defaults to 1.
+            verbose: ``"auto"`` (= 1), 0 (silent), 1 (progress bar), 2 (one line per epoch).
+            callbacks: list of :class:`~dlcourse.nn.callbacks.Callback`.
+            validation_split: fraction in ``[0, 1)`` of the data, taken from the end before
+                shuffling, to evaluate on after each epoch (Keras' rule).
+            validation_data: ``(x_val, y_val)`` to evaluate on after each epoch.
+            shuffle: shuffle the training data every epoch (with the model's seeded generator).
+            class_weight: ``{class: weight}`` multiplying each sample's loss.
+            sample_weight: per-sample weights, shape ``(N,)``.
+            initial_epoch: epoch to start counting from. Defaults to 0.
+
+        Returns:
+            A :class:`~dlcourse.nn.callbacks.History`; ``history.history`` maps ``"loss"``, each
+            metric and their ``"val_"`` forms to one value per epoch.
+        """
+        self._require_compiled("fit")
+        if x is None or y is None:
+            raise ValueError("fit() needs both `x` and `y`.")
+        x = self._check_x(x)
+        y = self._check_y(y, len(x))
+        check_same_length(x, y)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)
+            check_same_length(x, sample_weight, "x", "sample_weight")
+        batch_size = _check_batch_size(batch_size)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"Argument `epochs` must be a non-negative integer. Received: "
+                             f"epochs={epochs!r}")
+        verbose = _check_verbose(verbose)
+        validation_split = check_probability(validation_split, "validation_split")
+        if validation_data is not None and validation_split:
+            raise ValueError("Pass either `validation_data` or `validation_split`, not both.")
+        if validation_split:
+            split = int(math.floor(len(x) * (1.0 - validation_split)))
+            if split == 0 or split == len(x):
+                raise ValueError(f"validation_split={validation_split} leaves no training or no "
+                                 f"validation samples out of {len(x)}.")
+            validation_data = (x[split:], y[split:])
+            x, y = x[:split], y[:split]
+            if sample_weight is not None:
+                sample_weight = sample_weight[:split]
+        if validation_data is not None:
+            validation_data = self._check_validation_data(validation_data)
+        weights = self._sample_weights(y, class_weight, sample_weight, len(x))
+        n = len(x)
+        steps = max(1, math.ceil(n / batch_size))
+        history = _callbacks.History()
+        cbs = [*(callbacks or []), history]
+        for cb in cbs:
+            if not isinstance(cb, _callbacks.Callback):
+                raise TypeError(
+                    f"Argument `callbacks` must hold dlcourse.nn.callbacks.Callback objects. "
+                    f"Received: {describe(cb)}. (For a Keras callback, use the Keras model.)"
+                )
+            cb.set_model(self)
+            cb.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
+        fused = self._fused_output()
+        metrics = self._resolved_metrics()
+        self.stop_training = False
+        for cb in cbs:
+            cb.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            if self.stop_training:
+                break
+            for cb in cbs:
+                cb.on_epoch_begin(epoch)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}")
+            bar = Progbar(steps, verbose)
+            order = self._rng.permutation(n) if shuffle else None
+            sums = {"loss": 0.0, **{name: 0.0 for name, _ in metrics}}
+            seen = 0
+            for step in range(steps):
+                idx = slice(step * batch_size, min(n, (step + 1) * batch_size))
+                if order is not None:
+                    idx = order[idx]
+                xb, yb = x[idx], y[idx]
+                wb = None if weights is None else weights[idx]
+                for cb in cbs:
+                    cb.on_train_batch_begin(step)
+                loss, out = self._train_step(xb, yb, wb, fused)
+                if not np.isfinite(loss):
+                    raise FloatingPointError(
+                        f"The loss became {loss} at epoch {epoch + 1}, batch {step + 1}: "
+                        "training diverged. Lower the learning rate or check the data."
+                    )
+                m = len(xb)
+                seen += m
+                sums["loss"] += loss * m
+                for name, fn in metrics:
+                    sums[name] += _weighted_sum(fn(yb, out), wb)
+                logs = _sorted_logs({k: v / seen for k, v in sums.items()})
+                for cb in cbs:
+                    cb.on_train_batch_end(step, logs)
+                bar.update(step + 1, logs)
+            epoch_logs = _sorted_logs({k: v / seen for k, v in sums.items()})
+            if weights is not None and metrics:
+                # Keras averages weighted metrics over the weights' total, not the sample count.
+                total_w = float(weights.sum())
+                for name, _ in metrics:
+                    epoch_logs[name] = sums[name] / total_w
+            if validation_data is not None:
+                val = self.evaluate(*validation_data, batch_size=batch_size, verbose=0,
+                                    return_dict=True)
+                epoch_logs.update({f"val_{k}": v for k, v in val.items()})
+            bar.update(steps, epoch_logs, final=True)
+            for cb in cbs:
+                cb.on_epoch_end(epoch, epoch_logs)
+        for cb in cbs:
+            cb.on_train_end()
+        self.history = history
+        return history
+
+    def _check_validation_data(self, validation_data) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("Argument `validation_data` must be a tuple (x_val, y_val). "
+                             f"Received: {describe(validation_data)}")
+        xv = self._check_x(validation_data[0], "validation_data[0]")
+        yv = self._check_y(validation_data[1], len(xv), "validation_data[1]")
+        check_same_length(xv, yv, "validation_data[0]", "validation_data[1]")
+        return xv, yv
+
+    # --------------------------------------------------------------- evaluate and predict
+
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: int | str = "auto", sample_weight: Any = None,
+                 return_dict: bool = False) -> float | list[float] | dict[str, float]:
+        """Loss (with regularization) and metrics on ``(x, y)``, like ``keras.Model.evaluate``.
+
+        Returns:
+            The loss alone when no metrics were compiled, else ``[loss, metric, ...]``; or a
+            dict when ``return_dict=True``.
+        """
+        self._require_compiled("evaluate")
+        if x is None or y is None:
+            raise ValueError("evaluate() needs both `x` and `y`.")
+        x = self._check_x(x)
+        y = self._check_y(y, len(x))
+        check_same_length(x, y)
+        batch_size = _check_batch_size(batch_size)
+        verbose = _check_verbose(verbose)
+        weights = self._sample_weights(y, None, sample_weight, len(x))
+        fused = self._fused_output()
+        metrics = self._resolved_metrics()
+        n = len(x)
+        steps = max(1, math.ceil(n / batch_size))
+        bar = Progbar(steps, verbose)
+        sums = {"loss": 0.0, **{name: 0.0 for name, _ in metrics}}
+        reg = self.regularization_loss()
+        for step in range(steps):
+            idx = slice(step * batch_size, min(n, (step + 1) * batch_size))
+            wb = None if weights is None else weights[idx]
+            loss, out, _ = self._loss_and_output(x[idx], y[idx], wb, False, fused)
+            m = len(x[idx])
+            sums["loss"] += (loss + reg) * m
+            for name, fn in metrics:
+                sums[name] += _weighted_sum(fn(y[idx], out), wb)
+            bar.update(step + 1)
+        logs = {"loss": sums["loss"] / n}
+        for name, _ in metrics:
+            logs[name] = sums[name] / (n if weights is None else float(weights.sum()))
+        bar.update(steps, _sorted_logs(logs), final=True)
+        if return_dict:
+            return _sorted_logs(logs)
+        if not metrics:
+            return logs["loss"]
+        return [logs["loss"], *(logs[name] for name, _ in metrics)]
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
+                ) -> np.ndarray:
+        """Outputs of the model for ``x``, computed in batches (``training=False``)."""
+        x = self._check_x(x)
+        batch_size = _check_batch_size(batch_size)
+        verbose = _check_verbose(verbose)
+        n = len(x)
+        steps = max(1, math.ceil(n / batch_size))
+        bar = Progbar(steps, verbose)
+        outs = []
+        for step in range(steps):
+            outs.append(self.forward(x[step * batch_size: (step + 1) * batch_size]))
+            bar.update(step + 1)
+        bar.update(steps, final=True)
+        return np.concatenate(outs, axis=0)
+
+    # ----------------------------------------------------------------------------- summary
+
+    def summary(self, line_length: int = 79, print_fn: Any = None) -> None:
+        """Print the layer table Keras prints: name (type), output shape, parameter count."""
+        self._require_built("summary")
+        emit = print_fn or print
+        widths = (33, 24, 15)
+        top = "┏" + "┳".join("━" * w for w in widths) + "┓"
+        head_sep = "┡" + "╇".join("━" * w for w in widths) + "┩"
+        row_sep = "├" + "┼".join("─" * w for w in widths) + "┤"
+        bottom = "└" + "┴".join("─" * w for w in widths) + "┘"
+
+        def row(cells, left="│", mid="│", right="│"):
+            a, b, c = cells
+            return (left + " " + a.ljust(widths[0] - 1) + mid + " " + b.ljust(widths[1] - 1)
+                    + mid + c.rjust(widths[2] - 1) + " " + right)
+
+        lines = [f'Model: "{self.name}"', top,
+                 row(("Layer (type)", "Output Shape", "Param #"), "┃", "┃", "┃"), head_sep]
+        shape: tuple[int | None, ...] = self.input_shape
+        for i, layer in enumerate(self.layers):
+            shape = layer.compute_output_shape(shape)
+            shape_text = "(" + ", ".join("None" if s is None else str(s) for s in shape) + ")"
+            lines.append(row((f"{layer.name} ({type(layer).__name__})", shape_text,
+                              f"{layer.count_params():,}")))
+            lines.append(row_sep if i < len(self.layers) - 1 else bottom)
+        total = self.count_params()
+        trainable = sum(layer.count_params() for layer in self.layers if layer.trainable)
+        itemsize = self.dtype.itemsize
+        lines.append(f" Total params: {total:,} ({_bytes(total * itemsize)})")
+        lines.append(f" Trainable params: {trainable:,} ({_bytes(trainable * itemsize)})")
+        lines.append(f" Non-trainable params: {total - trainable:,} "
+                     f"({_bytes((total - trainable) * itemsize)})")
+        for line in lines:
+            emit(line)
+
+    def __repr__(self) -> str:
+        return f"<Sequential name={self.name!r}, layers={len(self.layers)}, built={self.built}>"
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+def _bytes(n: int) -> str:
+    """Keras' size format: ``99.41 KB``, ``0.00 B``."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} GB"  # pragma: no cover
+
+
+def _weighted_sum(values: np.ndarray, weights: np.ndarray | None) -> float:
+    return float(values.sum() if weights is None else (values * weights).sum())
+
+
+def _sorted_logs(logs: dict[str, float]) -> dict[str, float]:
+    """Keras' log order: alphabetical (``accuracy`` before ``loss``)."""
+    return {k: float(logs[k]) for k in sorted(logs)}
+
+
+def _check_batch_size(batch_size: Any) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
+            batch_size <= 0):
+        raise ValueError(f"Argument `batch_size` must be a positive integer. Received: "
+                         f"batch_size={batch_size!r}")
+    return int(batch_size)
+
+
+def _check_verbose(verbose: Any) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
+        raise ValueError(f"Argument `verbose` must be 'auto', 0, 1 or 2. Received: "
+                         f"verbose={verbose!r}")
+    return int(verbose)
