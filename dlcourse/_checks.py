@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "all_finite",
     "as_float_array",
     "check_finite",
     "check_in",
@@ -77,9 +78,24 @@ def as_float_array(x: Any, name: str, *, dtype: Any = None, ndim: int | None = N
     return arr
 
 
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every value of ``arr`` is finite, in one fast pass for the common case.
+
+    Any NaN or inf makes the sum NaN or inf, so a finite sum proves every value finite. A
+    non-finite sum may also come from overflow of large finite values; only then is the exact,
+    slower elementwise test run.
+    """
+    if not np.issubdtype(arr.dtype, np.floating) or arr.size == 0:
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(arr.sum()):
+            return True
+    return bool(np.isfinite(arr).all())
+
+
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or inf, saying how many and where the first is."""
-    if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+    if not all_finite(arr):
         bad = ~np.isfinite(arr)
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(

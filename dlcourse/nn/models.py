@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from dlcourse._checks import as_float_array, check_probability, check_same_length, describe
+from dlcourse._checks import all_finite, as_float_array, check_probability, check_same_length, describe
 from dlcourse.nn import callbacks as _callbacks
 from dlcourse.nn import losses as _losses
 from dlcourse.nn import metrics as _metrics
@@ -298,10 +298,14 @@ class Sequential:
         return None
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Run every layer's forward pass; the output of the last layer."""
-        out = x
-        for layer in self.layers:
-            out = layer.forward(out, training=training)
+        """Run every layer's forward pass; the output of the last layer.
+
+        Only the first layer checks its input; the layers after it receive arrays the model
+        made itself, and a diverging model is caught by the finite-loss check in ``fit``.
+        """
+        out = self.layers[0].forward(x, training=training)
+        for layer in self.layers[1:]:
+            out = layer.call(out, training=training)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -320,13 +324,14 @@ class Sequential:
 
     def _loss_and_output(self, xb, yb, weights, training, fused) -> tuple[float, np.ndarray, Any]:
         """Forward pass and loss of one batch; the third value is what backward starts from."""
+        # x was checked once for the whole epoch (_check_x), so the layers' checks are skipped.
         out = xb
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             if i == last and fused:
-                z = layer.forward_preactivation(out)
+                z = layer.call_preactivation(out)
                 return (*self._fused_loss(z, yb, weights, fused), None)
-            out = layer.forward(out, training=training)
+            out = layer.call(out, training=training)
         values = self.loss.call(yb, out)
         if weights is not None:
             values = values * weights
@@ -373,14 +378,17 @@ class Sequential:
 
     def _train_step(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
         loss, out, _ = self._loss_and_output(xb, yb, weights, True, fused)
+        # The first layer's input gradient ∂L/∂x is never used: skip computing it.
+        first = self.layers[0]
         if fused:
-            dout = self.layers[-1].backward_preactivation(self._fused_dz)
+            dout = self.layers[-1].backward_preactivation(
+                self._fused_dz, need_dx=len(self.layers) > 1)
             layers = self.layers[:-1]
         else:
             dout = self.loss.gradient(yb, out, sample_weight=weights)
             layers = self.layers
         for layer in reversed(layers):
-            dout = layer.backward(dout)
+            dout = layer.backward(dout, need_dx=layer is not first)
         loss += self.regularization_loss()
         grads, params = [], []
         for layer in self.layers:
@@ -389,7 +397,9 @@ class Sequential:
                     params.append(param)
                     grads.append(layer.grads[key])
         if params:
-            self.optimizer.apply_gradients(zip(grads, params))
+            # The gradients are the model's own (right shapes and dtype), and fit checks every
+            # batch's loss, so the optimizer's per-array input checks are skipped here.
+            self.optimizer._apply_unchecked(grads, params)
         return loss, out
 
     # ------------------------------------------------------------------------ data checks
@@ -413,7 +423,7 @@ class Sequential:
         if arr.ndim == 0:
             raise ValueError(f"Argument `{name}` must have one entry per sample. Received a "
                              f"scalar")
-        if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+        if not all_finite(arr):
             raise ValueError(f"Argument `{name}` must be finite, but it holds "
                              f"{int((~np.isfinite(arr)).sum())} NaN or inf value(s).")
         # Let the loss check the label format on predictions of the right shape: a sparse loss

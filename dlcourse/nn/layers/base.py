@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from dlcourse._checks import check_finite, describe
+from dlcourse._checks import all_finite, check_finite, describe
 from dlcourse.nn import initializers as _initializers
 from dlcourse.nn import regularizers as _regularizers
 
@@ -189,10 +189,21 @@ class Layer:
     def __call__(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         return self.forward(x, training=training)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:  # pragma: no cover
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Check ``x`` (numbers, shape, finite), build on first use, and compute the output.
+
+        The checks are here; the maths is in :meth:`call`, as in Keras' ``__call__`` / ``call``.
+        A model that has already checked its input calls ``call`` directly.
+        """
+        return self.call(self._prepare_input(x, self.input_ndim), training)
+
+    def call(self, x: np.ndarray, training: bool = False) -> np.ndarray:  # pragma: no cover
+        """The forward maths on an input already checked and cast; caches what backward needs."""
         raise NotImplementedError
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def backward(self, dout: np.ndarray, *, need_dx: bool = True) -> np.ndarray | None:
+        """Return ``∂L/∂x`` and fill ``self.grads``. ``need_dx=False`` allows skipping ``∂L/∂x``
+        (layers with weights then return None)."""  # pragma: no cover
         raise NotImplementedError
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]
@@ -202,7 +213,10 @@ class Layer:
 
     # ------------------------------------------------------------------------------ checks
 
-    def _prepare_input(self, x: Any, min_ndim: int = 2) -> np.ndarray:
+    input_ndim: int | None = None
+    """Exact rank the layer needs (4 for images), or None for any rank ≥ 2."""
+
+    def _prepare_input(self, x: Any, ndim: int | None = None) -> np.ndarray:
         """Check ``x`` (numbers, rank, finite), build the layer, cast to its dtype."""
         try:
             arr = np.asarray(x)
@@ -212,12 +226,14 @@ class Layer:
         if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             raise TypeError(f"{type(self).__name__} {self.name!r} expected numeric input. "
                             f"Received: {describe(x)}")
-        if arr.ndim < min_ndim:
+        if (ndim is not None and arr.ndim != ndim) or arr.ndim < 2:
+            expected = ("(N, H, W, C)" if ndim == 4 else f"{ndim} dimensions") if ndim else (
+                "at least 2 dimensions (batch first)")
             raise ValueError(
-                f"{type(self).__name__} {self.name!r} expected input with at least {min_ndim} "
-                f"dimensions (batch first). Received: shape {arr.shape}"
+                f"{type(self).__name__} {self.name!r} expected input of shape {expected}, "
+                f"received shape {arr.shape}"
             )
-        if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+        if not all_finite(arr):
             raise ValueError(
                 f"{type(self).__name__} {self.name!r} received input holding NaN or inf "
                 f"({int((~np.isfinite(arr)).sum())} value(s)). If this happens during training, "
@@ -255,7 +271,7 @@ class Layer:
                 f"{tuple(expected_shape)} (the shape of its last output). Received: shape "
                 f"{dout.shape}"
             )
-        if not np.isfinite(dout).all():
+        if not all_finite(dout):
             raise ValueError(f"{type(self).__name__} {self.name!r} received `dout` holding NaN "
                              f"or inf. Received: {describe(dout)}")
         return dout.astype(self.dtype, copy=False)
@@ -294,8 +310,8 @@ class InputLayer(Layer):
     def __init__(self, shape: Any, *, name: str | None = None, dtype: Any = None):
         super().__init__(name=name, dtype=dtype, input_shape=normalize_shape(shape, "shape"))
 
-    def forward(self, x, training=False):
-        return self._prepare_input(x)
+    def call(self, x, training=False):
+        return x
 
-    def backward(self, dout):
+    def backward(self, dout, *, need_dx: bool = True):
         return np.asarray(dout)

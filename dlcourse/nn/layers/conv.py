@@ -141,12 +141,10 @@ class Conv2D(Layer):
                 conv_output_length(w, self.kernel_size[1], self.strides[1], self.padding),
                 self.filters)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    input_ndim = 4
+
+    def call(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Convolve ``x (N, H, W, C)``; caches the im2col matrix for backward."""
-        x = self._prepare_input(x, min_ndim=4)
-        if x.ndim != 4:
-            raise ValueError(f"Conv2D {self.name!r} expected input of shape (N, H, W, C), "
-                             f"received shape {x.shape}")
         _, h_out, w_out, _ = self.compute_output_shape(x.shape)
         if h_out <= 0 or w_out <= 0:
             raise ValueError(
@@ -171,8 +169,11 @@ class Conv2D(Layer):
         # (kh, kw, C, F) -> (C, kh, kw, F) -> (C·kh·kw, F), matching the windows' (C, kh, kw).
         return self.params["kernel"].transpose(2, 0, 1, 3).reshape(-1, self.filters)
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Returns ``dx (N, H, W, C)``; fills ``grads["kernel"]`` and ``grads["bias"]``."""
+    def backward(self, dout: np.ndarray, *, need_dx: bool = True) -> np.ndarray | None:
+        """Returns ``dx (N, H, W, C)``; fills ``grads["kernel"]`` and ``grads["bias"]``.
+
+        ``need_dx=False`` skips the input gradient (col2im) and returns None.
+        """
         dout = self._check_dout(dout, None if self._out is None else self._out.shape)
         cols, padded_shape, pads, win_shape = self._cache
         dz = self.activation.backward(dout, self._out).reshape(-1, self.filters)
@@ -181,6 +182,8 @@ class Conv2D(Layer):
         if self.use_bias:
             self.grads["bias"] = dz.sum(axis=0)
         self._add_regularization_grads()
+        if not need_dx:
+            return None
         dcols = (dz @ self._kernel_matrix().T).reshape(win_shape)
         return _crop(scatter_windows(dcols, padded_shape, self.strides), pads)
 

@@ -33,12 +33,11 @@ class Flatten(Layer):
             size *= s
         return (input_shape[0], size)
 
-    def forward(self, x, training=False):
-        x = self._prepare_input(x)
+    def call(self, x, training=False):
         self._in_shape = x.shape
         return x.reshape(x.shape[0], -1)
 
-    def backward(self, dout):
+    def backward(self, dout, *, need_dx: bool = True):
         expected = None if self._in_shape is None else (self._in_shape[0],
                                                         int(np.prod(self._in_shape[1:])))
         dout = self._check_dout(dout, expected)
@@ -79,8 +78,7 @@ class Dropout(Layer):
         self.mask: np.ndarray | None = None
         self._out_shape: tuple[int, ...] | None = None
 
-    def forward(self, x, training=False):
-        x = self._prepare_input(x)
+    def call(self, x, training=False):
         self._out_shape = x.shape
         if not training or self.rate == 0.0:
             self.mask = None
@@ -93,7 +91,7 @@ class Dropout(Layer):
         self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.rate)
         return x * self.mask
 
-    def backward(self, dout):
+    def backward(self, dout, *, need_dx: bool = True):
         dout = self._check_dout(dout, self._out_shape)
         return dout if self.mask is None else dout * self.mask
 
@@ -113,12 +111,11 @@ class Activation(Layer):
         self.activation = _activations.get(activation)
         self._out: np.ndarray | None = None
 
-    def forward(self, x, training=False):
-        x = self._prepare_input(x)
+    def call(self, x, training=False):
         self._out = self.activation.forward(x)
         return self._out
 
-    def backward(self, dout):
+    def backward(self, dout, *, need_dx: bool = True):
         dout = self._check_dout(dout, None if self._out is None else self._out.shape)
         return self.activation.backward(dout, self._out)
 

@@ -64,31 +64,40 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    def call(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """``out = f(x W + b)``; caches ``x`` and ``out`` for backward."""
-        out = self.activation.forward(self.forward_preactivation(x))
+        out = self.activation.forward(self.call_preactivation(x))
         self._out = out
         return out
 
     def forward_preactivation(self, x: np.ndarray) -> np.ndarray:
-        """``z = x W + b``, before the activation; caches ``x``.
+        """``z = x W + b``, before the activation, with the input checks of :meth:`forward`.
 
-        A model that fuses the output activation with its loss calls this, then
-        :meth:`backward_preactivation`.
+        A model that fuses the output activation with its loss computes ``z`` this way, then
+        starts backpropagation with :meth:`backward_preactivation`.
         """
-        x = self._prepare_input(x)
+        return self.call_preactivation(self._prepare_input(x))
+
+    def call_preactivation(self, x: np.ndarray) -> np.ndarray:
+        """The maths of :meth:`forward_preactivation`; caches ``x``."""
         z = x @ self.params["kernel"]
         if self.use_bias:
             z += self.params["bias"]
         self._x, self._out = x, None
         return z
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Gradients of the loss: returns ``dx``, fills ``grads["kernel"]``, ``grads["bias"]``."""
-        dout = self._check_dout(dout, None if self._out is None else self._out.shape)
-        return self.backward_preactivation(self.activation.backward(dout, self._out))
+    def backward(self, dout: np.ndarray, *, need_dx: bool = True) -> np.ndarray | None:
+        """Gradients of the loss: returns ``dx``, fills ``grads["kernel"]``, ``grads["bias"]``.
 
-    def backward_preactivation(self, dz: np.ndarray) -> np.ndarray:
+        ``need_dx=False`` skips the product ``dz Wᵀ`` and returns None: a model passes it to its
+        first layer, whose input gradient nobody uses.
+        """
+        dout = self._check_dout(dout, None if self._out is None else self._out.shape)
+        return self.backward_preactivation(self.activation.backward(dout, self._out),
+                                           need_dx=need_dx)
+
+    def backward_preactivation(self, dz: np.ndarray, *, need_dx: bool = True
+                               ) -> np.ndarray | None:
         """Backward from ``dz = ∂L/∂z``, the gradient before the activation.
 
         A model uses this when it fuses the output activation with the loss (softmax with
@@ -101,7 +110,7 @@ class Dense(Layer):
         if self.use_bias:
             self.grads["bias"] = dz2.sum(axis=0)
         self._add_regularization_grads()
-        return dz @ self.params["kernel"].T
+        return dz @ self.params["kernel"].T if need_dx else None
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,

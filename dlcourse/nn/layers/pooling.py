@@ -54,12 +54,10 @@ class MaxPooling2D(Layer):
         return (n, conv_output_length(h, self.pool_size[0], self.strides[0], self.padding),
                 conv_output_length(w, self.pool_size[1], self.strides[1], self.padding), c)
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+    input_ndim = 4
+
+    def call(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Max over each window; caches the index of each maximum."""
-        x = self._prepare_input(x, min_ndim=4)
-        if x.ndim != 4:
-            raise ValueError(f"MaxPooling2D {self.name!r} expected input of shape "
-                             f"(N, H, W, C), received shape {x.shape}")
         _, h_out, w_out, _ = self.compute_output_shape(x.shape)
         if h_out <= 0 or w_out <= 0:
             raise ValueError(f"MaxPooling2D {self.name!r}: input of shape {x.shape} is smaller "
@@ -73,7 +71,7 @@ class MaxPooling2D(Layer):
         self._out_shape = out.shape
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: np.ndarray, *, need_dx: bool = True) -> np.ndarray:
         """Route ``dout`` to the maxima; returns ``dx`` of the input's shape."""
         dout = self._check_dout(dout, self._out_shape)
         argmax, padded_shape, pads, win_shape = self._cache

@@ -1,0 +1,670 @@
+"""Gradient-descent optimizers in NumPy, mirroring ``keras.optimizers`` (chapter 3).
+
+Chapter 3 of the course ("Gradient descent") teaches the plain rule ``θ := θ − α ∇J(θ)`` and
+then the optimizers that refine it: SGD with momentum, AdaGrad, RMSprop and Adam. Each class
+here has the Keras 3 name, argument names, defaults and update formula, so
+``keras.optimizers.Adam(learning_rate=0.01)`` and this module's ``Adam(learning_rate=0.01)``
+take the same steps (``tests/test_optimizers.py`` checks it over 20+ steps against Keras).
+One difference: Keras keeps ``learning_rate`` in a float32 variable unless
+``keras.config.floatx()`` is float64, so on float64 weights it steps with ``float32(α)`` where
+this module uses ``α`` itself.
+Where Keras' formula differs from the paper (Adam's epsilon, Adagrad's initial accumulator,
+RMSprop's epsilon inside the square root), the class docstring shows both.
+
+Usage, exactly as with Keras variables::
+
+    opt = Adam(learning_rate=0.01)
+    for step in range(100):
+        grads = compute_gradients(params)          # list of arrays, one per param
+        opt.apply_gradients(zip(grads, params))    # updates each param array IN PLACE
+
+**The in-place contract.** Parameters are NumPy float arrays and are updated in place
+(``param -= ...``), so the arrays a model holds see the update. The optimizer keeps its state
+("slots": momentum, velocity, ...) per array, in a dict keyed by ``id(param)`` whose values also
+hold a reference to the array itself. That reference keeps the array alive as long as the
+optimizer lives, so its ``id`` can never be reused by another array (the fragility of a bare
+``id`` key). Consequences: a model that *replaces* a weight array (``layer.params["kernel"] =
+new``) instead of writing into it (``layer.params["kernel"][...] = new``) gets fresh state for the
+new array; use a new optimizer when you start training new arrays. Unlike Keras, which fixes its
+variables at the first call, a new array may join later: its state starts from zero then.
+
+Supported from Keras' base optimizer: ``weight_decay``, ``clipnorm``, ``clipvalue``,
+``global_clipnorm`` and ``name``. Not supported: learning-rate schedules, EMA, loss scaling and
+gradient accumulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from dlcourse._checks import check_finite, check_nonnegative, check_probability, describe
+
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "get"]
+
+# Keys of a Keras optimizer config that this module does not implement, with the value that
+# means "feature off". A Keras config carrying these values loads here; any other value is refused.
+_KERAS_NEUTRAL = {
+    "use_ema": False,
+    "ema_momentum": 0.99,
+    "ema_overwrite_frequency": None,
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
+}
+
+
+def _check_positive(value: Any, name: str, *, allow_none: bool = False) -> float | None:
+    """Return ``value`` as a float if it is a finite number > 0 (or None if allowed)."""
+    if value is None and allow_none:
+        return None
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        as_float = float("nan")
+    if isinstance(value, bool) or not np.isfinite(as_float) or as_float <= 0:
+        expected = "a positive number or None" if allow_none else "a positive number"
+        raise ValueError(f"Argument `{name}` must be {expected}. Received: {name}={value!r}")
+    return as_float
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"Argument `{name}` must be True or False. Received: {name}={value!r}")
+    return bool(value)
+
+
+class Optimizer:
+    """Base class: validation, clipping, weight decay and per-array state; subclasses add a rule.
+
+    A subclass sets ``slot_names`` and implements ``update_step(gradient, variable,
+    learning_rate)``, which reads its slots with ``self.slots(variable)`` and updates
+    ``variable`` in place, as ``keras.optimizers.Optimizer.update_step`` does.
+
+    One call of ``apply_gradients`` (or ``apply``) does, in Keras' order:
+
+    1. check every pair (shapes equal, gradient finite, variable a float NumPy array);
+    2. clip the gradients (``clipnorm``, ``global_clipnorm`` or ``clipvalue``);
+    3. apply weight decay, ``w := w − w·weight_decay·learning_rate``;
+    4. run ``update_step`` for each pair;
+    5. add 1 to ``iterations``.
+
+    Arithmetic happens in each variable's dtype (gradients and hyper-parameters are cast to it),
+    so float64 weights give float64 updates and float32 weights match Keras' float32 updates.
+
+    Args:
+        learning_rate: float > 0, the step size α.
+        weight_decay: float ≥ 0 or None (default). Decoupled weight decay applied before the
+            update (Keras' semantics; ``weight_decay=0.004`` with ``Adam`` is AdamW).
+        clipnorm: float > 0 or None (default). Each gradient ``g`` becomes
+            ``g·clipnorm / max(‖g‖₂, clipnorm)``.
+        clipvalue: float > 0 or None (default). Each gradient is clipped to
+            ``[−clipvalue, clipvalue]`` element-wise.
+        global_clipnorm: float > 0 or None (default). All gradients are scaled by
+            ``global_clipnorm / max(‖(g₁, …, gₙ)‖₂, global_clipnorm)`` (chapter 6 uses it
+            against exploding gradients). At most one of the three clipping arguments may be set.
+        name: str or None (default: the class name in lower case).
+
+    Attributes:
+        iterations: int, the number of ``apply_gradients`` / ``apply`` calls so far.
+        learning_rate: float, settable.
+    """
+
+    slot_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        learning_rate: float,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.learning_rate = learning_rate
+        if weight_decay is not None:
+            weight_decay = check_nonnegative(weight_decay, "weight_decay")
+        self.weight_decay = weight_decay
+        self.clipnorm = _check_positive(clipnorm, "clipnorm", allow_none=True)
+        self.clipvalue = _check_positive(clipvalue, "clipvalue", allow_none=True)
+        self.global_clipnorm = _check_positive(global_clipnorm, "global_clipnorm", allow_none=True)
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}"
+            )
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"Argument `name` must be a string or None. Received: name={name!r}")
+        self.name = name if name is not None else type(self).__name__.lower()
+        self.iterations = 0
+        self._state: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
+        self._built_variables: list[np.ndarray] | None = None
+
+    # -- learning rate ----------------------------------------------------------------------
+
+    @property
+    def learning_rate(self) -> float:
+        """The step size α (a float > 0); assigning checks the new value."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = _check_positive(value, "learning_rate")
+
+    # -- state ------------------------------------------------------------------------------
+
+    def build(self, variables: Sequence[np.ndarray]) -> None:
+        """Create the state of each array now, and remember them for ``apply(grads)``.
+
+        Optional: ``apply_gradients`` creates state the first time it sees an array.
+        """
+        variables = list(variables)
+        for i, variable in enumerate(variables):
+            self._check_variable(variable, f"variables[{i}]")
+            self.slots(variable)
+        self._built_variables = variables
+
+    def slots(self, variable: np.ndarray) -> dict[str, np.ndarray]:
+        """The state arrays of ``variable`` (created as zeros on first use), keyed by slot name."""
+        entry = self._state.get(id(variable))
+        if entry is None:
+            slots = {name: self._initial_slot(name, variable) for name in self.slot_names}
+            entry = self._state[id(variable)] = (variable, slots)
+        return entry[1]
+
+    def _initial_slot(self, name: str, variable: np.ndarray) -> np.ndarray:
+        return np.zeros_like(variable)
+
+    # -- applying gradients -----------------------------------------------------------------
+
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, np.ndarray]]) -> int:
+        """Update each variable in place from its gradient; return the new ``iterations``.
+
+        Args:
+            grads_and_vars: iterable of ``(gradient, variable)`` pairs, typically
+                ``zip(grads, params)``. Each variable is a float NumPy array; each gradient is
+                array-like of the same shape (cast to the variable's dtype). A pair whose
+                gradient is None is skipped, as in Keras.
+
+        Returns:
+            int, ``iterations`` after this call.
+        """
+        pairs = list(grads_and_vars)
+        if not pairs:
+            raise ValueError(
+                "Argument `grads_and_vars` must hold at least one (gradient, variable) pair. "
+                "Received: an empty iterable (a `zip` can only be consumed once)"
+            )
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise ValueError(
+                    f"Argument `grads_and_vars` must hold (gradient, variable) pairs. "
+                    f"Received: grads_and_vars[{i}]={describe(pair)}"
+                )
+        grads = [pair[0] for pair in pairs]
+        variables = [pair[1] for pair in pairs]
+        self._apply(grads, variables, "grads_and_vars[{i}]")
+        return self.iterations
+
+    def apply(
+        self, grads: Sequence[Any], trainable_variables: Sequence[np.ndarray] | None = None
+    ) -> None:
+        """Like Keras' ``apply``: ``apply_gradients(zip(grads, trainable_variables))``.
+
+        With ``trainable_variables=None`` the arrays given to ``build`` are used. An empty
+        ``grads`` is a no-op, as in Keras.
+        """
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if self._built_variables is None:
+                raise ValueError(
+                    "Argument `trainable_variables` is required until the optimizer is built: "
+                    "call `optimizer.build(variables)` first. Received: trainable_variables=None"
+                )
+            trainable_variables = self._built_variables
+        variables = list(trainable_variables)
+        if len(grads) != len(variables):
+            raise ValueError(
+                "Arguments `grads` and `trainable_variables` must have the same length. "
+                f"Received: {len(grads)} gradients and {len(variables)} variables"
+            )
+        self._apply(grads, variables, "grads[{i}]")
+
+    def _apply(self, grads: list[Any], variables: list[np.ndarray], where: str) -> None:
+        # 1. Check everything before touching anything, so a bad pair leaves all state unchanged.
+        checked_grads, checked_vars, seen = [], [], {}
+        for i, (grad, variable) in enumerate(zip(grads, variables, strict=True)):
+            if grad is None:
+                continue
+            label = where.format(i=i)
+            self._check_variable(variable, label)
+            if id(variable) in seen:
+                raise ValueError(
+                    f"Argument `{label}`: the same array is also at index {seen[id(variable)]}; "
+                    "each variable may appear once per call"
+                )
+            seen[id(variable)] = i
+            checked_grads.append(self._check_gradient(grad, variable, label))
+            checked_vars.append(variable)
+        if not checked_grads:
+            raise ValueError("No gradients provided for any variable: every gradient is None.")
+        self._apply_unchecked(checked_grads, checked_vars)
+
+    def _apply_unchecked(self, grads: list[np.ndarray], variables: list[np.ndarray]) -> None:
+        """Clip, decay, update and count, on pairs already known to be valid.
+
+        ``Sequential.fit`` calls this directly: it made the gradients itself, in the variables'
+        dtype and shape, and it checks every batch's loss, so a diverging model still stops with
+        a clear error. Everyone else goes through the checks of ``apply_gradients``.
+        """
+        checked_grads, checked_vars = grads, variables
+        # 2. Clip, 3. decay, 4. update, 5. count: Keras' order.
+        checked_grads = self._clip_gradients(checked_grads)
+        lr = self._learning_rate
+        if self.weight_decay is not None:
+            for variable in checked_vars:
+                dtype = variable.dtype.type
+                variable -= variable * dtype(self.weight_decay) * dtype(lr)
+        for grad, variable in zip(checked_grads, checked_vars, strict=True):
+            self.update_step(grad, variable, lr)
+        self.iterations += 1
+
+    @staticmethod
+    def _check_variable(variable: Any, label: str) -> None:
+        if not isinstance(variable, np.ndarray) or variable.dtype.kind != "f":
+            raise TypeError(
+                f"Argument `{label}`: the variable must be a floating-point NumPy array (it is "
+                f"updated in place so the model sees the change). Received: {describe(variable)}"
+            )
+        if not variable.flags.writeable:
+            raise ValueError(
+                f"Argument `{label}`: the variable must be a writeable array (it is updated in "
+                f"place). Received: a read-only {describe(variable)}"
+            )
+
+    @staticmethod
+    def _check_gradient(grad: Any, variable: np.ndarray, label: str) -> np.ndarray:
+        g = np.asarray(grad)
+        if g.dtype.kind not in "fiu":
+            raise TypeError(
+                f"Argument `{label}`: the gradient must hold real numbers. Received: {describe(g)}"
+            )
+        if g.shape != variable.shape:
+            raise ValueError(
+                f"Argument `{label}`: the gradient has shape {g.shape} but its variable has shape "
+                f"{variable.shape}; they must be equal"
+            )
+        if g.dtype != variable.dtype:
+            g = g.astype(variable.dtype)
+        check_finite(g, f"{label} (gradient)")
+        return g
+
+    def _clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        if self.clipnorm is not None:
+            out = []
+            for g in grads:
+                c = g.dtype.type(self.clipnorm)
+                norm = np.sqrt(np.sum(np.square(g)))
+                out.append(g * c / max(norm, c))
+            return out
+        if self.global_clipnorm is not None:
+            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
+            c = self.global_clipnorm
+            scale = c * min(1.0 / norm, 1.0 / c) if norm > 0 else c * (1.0 / c)
+            return [g * g.dtype.type(scale) for g in grads]
+        if self.clipvalue is not None:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def update_step(self, gradient: np.ndarray, variable: np.ndarray, learning_rate: float) -> None:
+        """Update ``variable`` in place from ``gradient`` (same shape and dtype)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement `update_step`.")
+
+    # -- configuration ----------------------------------------------------------------------
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments as a dict (no state), as Keras' ``get_config``."""
+        return {
+            "name": self.name,
+            "learning_rate": self._learning_rate,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Optimizer:
+        """Build an optimizer from ``get_config()`` output, ours or a Keras optimizer's.
+
+        Keras-only keys are accepted when they hold their "off" value (``use_ema=False``, ...).
+        """
+        config = dict(config)
+        for key, neutral in _KERAS_NEUTRAL.items():
+            if key in config:
+                value = config.pop(key)
+                if value != neutral:
+                    raise ValueError(
+                        f"Argument `{key}` is not supported by dlcourse.nn.optimizers. "
+                        f"Received: {key}={value!r}"
+                    )
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        config = self.get_config()
+        config.pop("name")
+        args = ", ".join(f"{k}={v!r}" for k, v in config.items() if v is not None)
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    r"""Gradient descent, with optional (Nesterov) momentum; Keras' ``SGD`` (chapter 3).
+
+    Plain (``momentum=0``):  ``w := w − α·g``.
+
+    With momentum μ > 0, Keras' form keeps a velocity ``v`` (slot ``"momentum"``, zeros at first)::
+
+        v := μ·v − α·g
+        w := w + v                       (nesterov=False)
+        w := w + μ·v − α·g               (nesterov=True, using the new v)
+
+    This is the momentum of Polyak (1964) in the form of Sutskever et al., "On the importance of
+    initialization and momentum in deep learning" (ICML 2013); the textbook form
+    ``v := μ·v + g; w := w − α·v`` is the same method with ``v`` scaled by −α (identical while α
+    is constant).
+
+    Args:
+        learning_rate: float > 0, α. Default 0.01.
+        momentum: float in [0, 1], μ. Default 0.0 (plain gradient descent).
+        nesterov: bool, Nesterov momentum. Default False.
+        **kwargs: ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``
+            (see ``Optimizer``).
+    """
+
+    def __init__(
+        self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.momentum = check_probability(momentum, "momentum", inclusive_high=True)
+        self.nesterov = _check_bool(nesterov, "nesterov")
+        self.slot_names = ("momentum",) if self.momentum != 0 else ()
+
+    def update_step(self, gradient: np.ndarray, variable: np.ndarray, learning_rate: float) -> None:
+        lr = variable.dtype.type(learning_rate)
+        if self.momentum == 0:
+            variable -= gradient * lr
+            return
+        mu = variable.dtype.type(self.momentum)
+        v = self.slots(variable)["momentum"]
+        v *= mu
+        v -= gradient * lr
+        if self.nesterov:
+            variable += v * mu - gradient * lr
+        else:
+            variable += v
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad: a per-coordinate step that shrinks as squared gradients add up (chapter 3).
+
+    Keras' form, with accumulator ``G`` (slot ``"accumulator"``) starting at
+    ``initial_accumulator_value``::
+
+        G := G + g²
+        w := w − α·g / √(G + ε)
+
+    Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
+    Optimization", JMLR 12 (2011). The paper's form is ``w := w − α·g / (ε + √G)`` with
+    ``G`` starting at 0: Keras puts ε inside the square root and starts ``G`` at 0.1, which
+    bounds the first steps by ``α·|g|/√(0.1 + g²)`` instead of α.
+
+    Args:
+        learning_rate: float > 0, α. Default 0.001 (Keras notes Adagrad likes larger values;
+            the paper's is 1.0).
+        initial_accumulator_value: float ≥ 0, the starting ``G``. Default 0.1.
+        epsilon: float ≥ 0, ε. Default 1e-7.
+        **kwargs: ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+    """
+
+    slot_names = ("accumulator",)
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.initial_accumulator_value = check_nonnegative(
+            initial_accumulator_value, "initial_accumulator_value"
+        )
+        self.epsilon = check_nonnegative(epsilon, "epsilon")
+
+    def _initial_slot(self, name: str, variable: np.ndarray) -> np.ndarray:
+        return np.full_like(variable, self.initial_accumulator_value)
+
+    def update_step(self, gradient: np.ndarray, variable: np.ndarray, learning_rate: float) -> None:
+        lr = variable.dtype.type(learning_rate)
+        acc = self.slots(variable)["accumulator"]
+        acc += np.square(gradient)
+        variable -= lr * gradient / np.sqrt(acc + self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop: divide the gradient by a running root-mean-square of gradients (chapter 3).
+
+    Keras' form, with mean square ``s`` (slot ``"velocity"``), optional mean gradient ``ḡ``
+    (slot ``"average_gradient"``, when ``centered``) and optional momentum buffer ``m`` (slot
+    ``"momentum"``, when ``momentum > 0``), all zeros at first::
+
+        s := ρ·s + (1 − ρ)·g²
+        ḡ := ρ·ḡ + (1 − ρ)·g                       (centered only)
+        Δ := α·g / √(s − ḡ² + ε)   if centered,   α·g / √(s + ε)   otherwise
+        m := μ·m + Δ;  w := w − m                  (momentum > 0)
+        w := w − Δ                                 (momentum = 0)
+
+    Hinton, Srivastava and Swersky, "Neural Networks for Machine Learning", lecture 6e (2012);
+    the centered variant is from Graves, "Generating Sequences With Recurrent Neural Networks"
+    (2013). The lecture's form ``w := w − α·g / (√s + ε)`` puts ε outside the root; Keras puts
+    it inside.
+
+    Args:
+        learning_rate: float > 0, α. Default 0.001.
+        rho: float in [0, 1), ρ, the decay of the running averages. Default 0.9.
+        momentum: float in [0, 1), μ. Default 0.0.
+        epsilon: float ≥ 0, ε. Default 1e-7.
+        centered: bool, divide by the estimated variance instead of the mean square. Default
+            False.
+        **kwargs: ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.rho = check_probability(rho, "rho")
+        self.momentum = check_probability(momentum, "momentum")
+        self.epsilon = check_nonnegative(epsilon, "epsilon")
+        self.centered = _check_bool(centered, "centered")
+        self.slot_names = (
+            ("velocity",)
+            + (("momentum",) if self.momentum > 0 else ())
+            + (("average_gradient",) if self.centered else ())
+        )
+
+    def update_step(self, gradient: np.ndarray, variable: np.ndarray, learning_rate: float) -> None:
+        lr = variable.dtype.type(learning_rate)
+        slots = self.slots(variable)
+        rho = self.rho
+        s = slots["velocity"]
+        s[...] = rho * s + (1 - rho) * np.square(gradient)
+        if self.centered:
+            avg = slots["average_gradient"]
+            avg[...] = rho * avg + (1 - rho) * gradient
+            denominator = s - np.square(avg) + self.epsilon
+        else:
+            denominator = s + self.epsilon
+        increment = lr * gradient / np.sqrt(denominator)
+        if self.momentum > 0:
+            m = slots["momentum"]
+            m[...] = self.momentum * m + increment
+            variable -= m
+        else:
+            variable -= increment
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, scaled by a running RMS, with bias correction (chapter 3).
+
+    Keras' form, at step ``t = iterations + 1``, with first moment ``m`` (slot ``"momentum"``)
+    and second moment ``v`` (slot ``"velocity"``) starting at zero::
+
+        m := m + (g − m)·(1 − β₁)              (= β₁·m + (1 − β₁)·g)
+        v := v + (g² − v)·(1 − β₂)             (= β₂·v + (1 − β₂)·g²)
+        v̂ := max(v̂, v), used in place of v     (amsgrad only; slot "velocity_hat")
+        α_t := α·√(1 − β₂ᵗ) / (1 − β₁ᵗ)
+        w := w − α_t·m / (√v + ε̂)
+
+    This is the "more efficient" form that Kingma and Ba give just before section 2.1 of "Adam:
+    A Method for Stochastic Optimization" (2014, arXiv:1412.6980), with Keras' ``epsilon`` as
+    their ε̂. Their Algorithm 1 (the textbook form) corrects the moments first::
+
+        m̂ := m / (1 − β₁ᵗ);   v̂ := v / (1 − β₂ᵗ);   w := w − α·m̂ / (√v̂ + ε)
+
+    The two agree exactly when ``ε = ε̂ / √(1 − β₂ᵗ)``: with the same constant, Keras' ε̂ weighs
+    more in the first steps (``√(1 − β₂ᵗ)`` is 0.03 at t = 1 with β₂ = 0.999), which matters
+    only when gradients are tiny (``|g|`` near ε). AMSGrad is from Reddi, Kale and Kumar, "On the
+    Convergence of Adam and Beyond" (ICLR 2018).
+
+    Args:
+        learning_rate: float > 0, α. Default 0.001.
+        beta_1: float in [0, 1), β₁, decay of the first moment. Default 0.9.
+        beta_2: float in [0, 1), β₂, decay of the second moment. Default 0.999.
+        epsilon: float ≥ 0, ε̂. Default 1e-7.
+        amsgrad: bool, use the AMSGrad variant. Default False.
+        **kwargs: ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = check_probability(beta_1, "beta_1")
+        self.beta_2 = check_probability(beta_2, "beta_2")
+        self.epsilon = check_nonnegative(epsilon, "epsilon")
+        self.amsgrad = _check_bool(amsgrad, "amsgrad")
+        self.slot_names = ("momentum", "velocity") + (("velocity_hat",) if self.amsgrad else ())
+
+    def update_step(self, gradient: np.ndarray, variable: np.ndarray, learning_rate: float) -> None:
+        dtype = variable.dtype.type
+        t = dtype(self.iterations + 1)
+        alpha = (
+            dtype(learning_rate)
+            * np.sqrt(1 - dtype(self.beta_2) ** t)
+            / (1 - dtype(self.beta_1) ** t)
+        )
+        slots = self.slots(variable)
+        m, v = slots["momentum"], slots["velocity"]
+        m += (gradient - m) * (1 - self.beta_1)
+        v += (np.square(gradient) - v) * (1 - self.beta_2)
+        if self.amsgrad:
+            v_hat = slots["velocity_hat"]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        variable -= m * alpha / (np.sqrt(v) + self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }
+
+
+_BY_NAME: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+}
+
+
+def get(identifier: str | dict[str, Any] | Optimizer | None) -> Optimizer | None:
+    """Turn ``'adam'``, a config dict or an optimizer into an optimizer (``keras.optimizers.get``).
+
+    Args:
+        identifier: a name (``'sgd'``, ``'adagrad'``, ``'rmsprop'``, ``'adam'``; case does not
+            matter; Keras' defaults), a dict ``{"class_name": "Adam", "config": {...}}`` (also
+            the config of a Keras optimizer), an ``Optimizer`` (returned as is), or None
+            (returns None, as Keras does).
+
+    Returns:
+        An ``Optimizer``, or None.
+    """
+    if identifier is None or isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        return _class_named(identifier)()
+    if isinstance(identifier, dict):
+        if "class_name" not in identifier:
+            raise ValueError(
+                "Argument `identifier`: a config dict needs the keys 'class_name' and 'config'. "
+                f"Received: identifier={identifier!r}"
+            )
+        config = identifier.get("config", {})
+        if not isinstance(config, dict):
+            raise ValueError(
+                f"Argument `identifier`: 'config' must be a dict. Received: config={config!r}"
+            )
+        return _class_named(identifier["class_name"]).from_config(config)
+    raise ValueError(
+        "Argument `identifier` must be an optimizer name, a config dict or an Optimizer. "
+        f"Could not interpret optimizer identifier: {describe(identifier)}"
+    )
+
+
+def _class_named(name: Any) -> type[Optimizer]:
+    key = name.lower() if isinstance(name, str) else name
+    if key not in _BY_NAME:
+        raise ValueError(
+            f"Unknown optimizer {name!r}. Known optimizers: {sorted(_BY_NAME)} (any case)."
+        )
+    return _BY_NAME[key]
