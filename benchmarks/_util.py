@@ -17,8 +17,9 @@ def best_of(fn: Callable[[], object], repeat: int = 3, warmup: int = 1) -> float
     return race({"fn": fn}, repeat, warmup)["fn"][0]
 
 
-def race(fns: dict[str, Callable[[], object]], repeat: int = 3, warmup: int = 1
-         ) -> dict[str, tuple[float, float]]:
+def race(
+    fns: dict[str, Callable[[], object]], repeat: int = 3, warmup: int = 1
+) -> dict[str, tuple[float, float]]:
     """Best wall-clock and best CPU seconds of each function, runs interleaved.
 
     Interleaving (a, b, c, a, b, c, …) exposes every contender to the same background load, and
@@ -41,13 +42,18 @@ def race(fns: dict[str, Callable[[], object]], repeat: int = 3, warmup: int = 1
 
 def machine() -> str:
     """One line describing where the numbers were measured."""
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
-           f"Python {platform.python_version()}"
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
     """A Markdown table (the README quotes these)."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+
+    def line(r: list[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(header), sep, *(line(r) for r in rows)])

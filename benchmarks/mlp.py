@@ -37,10 +37,18 @@ def make_data(rows: int, seed: int = 0):
 
 
 def numpy_model(seed: int = 0) -> nn.Sequential:
-    model = nn.Sequential([nn.layers.Dense(128, activation="relu", input_dim=784),
-                           nn.layers.Dense(10, activation="softmax")], seed=seed)
-    model.compile(optimizer=nn.optimizers.SGD(learning_rate=LR),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = nn.Sequential(
+        [
+            nn.layers.Dense(128, activation="relu", input_dim=784),
+            nn.layers.Dense(10, activation="softmax"),
+        ],
+        seed=seed,
+    )
+    model.compile(
+        optimizer=nn.optimizers.SGD(learning_rate=LR),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -49,7 +57,7 @@ def hand_loop(weights, x, y):
     W1, b1, W2, b2 = (w.copy() for w in weights)
     n = len(x)
     for start in range(0, n, BATCH):
-        xb, yb = x[start:start + BATCH], y[start:start + BATCH]
+        xb, yb = x[start : start + BATCH], y[start : start + BATCH]
         m = len(xb)
         h_pre = xb @ W1 + b1
         h = np.maximum(h_pre, 0)
@@ -77,10 +85,18 @@ def keras_fit(weights, x, y):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(128, activation="relu"),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LR),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=LR),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     model.set_weights(weights)
 
     def run():
@@ -114,22 +130,43 @@ def main() -> None:
     model.set_weights(weights)
     model.fit(x, y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
     hand = hand_loop(weights, x, y)
-    diff = max(float(np.abs(a - b).max()) for a, b in zip(model.get_weights(), hand))
+    diff = max(float(np.abs(a - b).max()) for a, b in zip(model.get_weights(), hand, strict=True))
 
-    labels = {"seq": "dlcourse.nn Sequential.fit", "hand": "hand-fused NumPy loop",
-              "keras": "Keras fit (TensorFlow, same CPU)"}
+    labels = {
+        "seq": "dlcourse.nn Sequential.fit",
+        "hand": "hand-fused NumPy loop",
+        "keras": "Keras fit (TensorFlow, same CPU)",
+    }
     wall_seq, cpu_seq = times["seq"]
-    rows = [[labels[k], f"{w:.3f}", f"{c:.3f}", f"{wall_seq / w:.2f}", f"{cpu_seq / c:.2f}"]
-            for k, (w, c) in times.items()]
-    print(f"MLP 784-128-10, {args.rows:,} rows, batch {BATCH}, one epoch of SGD "
-          f"(best of {args.repeat}); {machine()}")
-    print(table(rows, ["implementation", "wall s", "CPU s", "Sequential / this (wall)",
-                       "Sequential / this (CPU)"]))
-    print(f"\nSequential / hand loop: {wall_seq / times['hand'][0]:.2f} wall, "
-          f"{cpu_seq / times['hand'][1]:.2f} CPU (target <= 1.3)")
+    rows = [
+        [labels[k], f"{w:.3f}", f"{c:.3f}", f"{wall_seq / w:.2f}", f"{cpu_seq / c:.2f}"]
+        for k, (w, c) in times.items()
+    ]
+    print(
+        f"MLP 784-128-10, {args.rows:,} rows, batch {BATCH}, one epoch of SGD "
+        f"(best of {args.repeat}); {machine()}"
+    )
+    print(
+        table(
+            rows,
+            [
+                "implementation",
+                "wall s",
+                "CPU s",
+                "Sequential / this (wall)",
+                "Sequential / this (CPU)",
+            ],
+        )
+    )
+    print(
+        f"\nSequential / hand loop: {wall_seq / times['hand'][0]:.2f} wall, "
+        f"{cpu_seq / times['hand'][1]:.2f} CPU (target <= 1.3)"
+    )
     if "keras" in times:
-        print(f"Sequential / Keras:     {wall_seq / times['keras'][0]:.2f} wall, "
-              f"{cpu_seq / times['keras'][1]:.2f} CPU (target < 1)")
+        print(
+            f"Sequential / Keras:     {wall_seq / times['keras'][0]:.2f} wall, "
+            f"{cpu_seq / times['keras'][1]:.2f} CPU (target < 1)"
+        )
     print(f"largest weight difference, Sequential vs hand loop after one epoch: {diff:.2e}")
 
 

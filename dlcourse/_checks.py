@@ -39,8 +39,15 @@ def describe(x: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def as_float_array(x: Any, name: str, *, dtype: Any = None, ndim: int | None = None,
-                   min_ndim: int | None = None, allow_nonfinite: bool = False) -> np.ndarray:
+def as_float_array(
+    x: Any,
+    name: str,
+    *,
+    dtype: Any = None,
+    ndim: int | None = None,
+    min_ndim: int | None = None,
+    allow_nonfinite: bool = False,
+) -> np.ndarray:
     """Convert ``x`` to a floating-point array, checking its rank and that it is finite.
 
     Integer and boolean inputs become ``float32`` (Keras' default float type) unless ``dtype``
@@ -55,9 +62,7 @@ def as_float_array(x: Any, name: str, *, dtype: Any = None, ndim: int | None = N
     except Exception as exc:  # pragma: no cover - numpy raises many kinds here
         raise TypeError(f"Argument `{name}` must be array-like. Received: {describe(x)}") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(
-            f"Argument `{name}` must hold numbers. Received: {describe(x)}"
-        )
+        raise TypeError(f"Argument `{name}` must hold numbers. Received: {describe(x)}")
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"Argument `{name}` must be real. Received: {describe(x)}")
     if dtype is not None:
@@ -107,7 +112,9 @@ def check_finite(arr: np.ndarray, name: str) -> None:
 def check_positive_int(value: Any, name: str) -> int:
     """Return ``value`` as an ``int`` if it is a positive integer, else raise ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"Argument `{name}` must be a positive integer. Received: {name}={value!r}")
+        raise ValueError(
+            f"Argument `{name}` must be a positive integer. Received: {name}={value!r}"
+        )
     return int(value)
 
 
@@ -141,9 +148,7 @@ def check_in(value: Any, name: str, allowed: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``, else raise ``ValueError`` listing them."""
     allowed = list(allowed)
     if value not in allowed:
-        raise ValueError(
-            f"Argument `{name}` must be one of {allowed}. Received: {name}={value!r}"
-        )
+        raise ValueError(f"Argument `{name}` must be one of {allowed}. Received: {name}={value!r}")
     return value
 
 

@@ -10,6 +10,7 @@ from dlcourse.nn import (
     activations,
     callbacks,
     initializers,
+    keras,  # noqa: I001 - after the modules it gathers
     layers,
     losses,
     metrics,
@@ -18,7 +19,6 @@ from dlcourse.nn import (
     regularizers,
     utils,
 )
-from dlcourse.nn import keras  # noqa: I001 - after the modules it gathers
 from dlcourse.nn.keras import Input
 from dlcourse.nn.models import Sequential
 

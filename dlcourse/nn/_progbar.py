@@ -32,8 +32,7 @@ class Progbar:
         self.start = time.perf_counter()
         self._last_draw = 0.0
 
-    def update(self, step: int, logs: dict[str, float] | None = None, final: bool = False
-               ) -> None:
+    def update(self, step: int, logs: dict[str, float] | None = None, final: bool = False) -> None:
         if self.verbose == 0:
             return
         now = time.perf_counter()
@@ -46,13 +45,17 @@ class Progbar:
         per_step = elapsed / max(step, 1)
         suffix = f" - {format_logs(logs)}" if logs else ""
         if self.verbose == 2:
-            line = f"{step}/{self.total} - {_format_time(elapsed)} - " \
-                   f"{_format_time(per_step)}/step{suffix}"
+            line = (
+                f"{step}/{self.total} - {_format_time(elapsed)} - "
+                f"{_format_time(per_step)}/step{suffix}"
+            )
             self.stream.write(line + "\n")
         else:
             done = int(self.width * step / max(self.total, 1))
             bar = "━" * done + " " * (self.width - done)
-            line = f"\r{step}/{self.total} {bar} {_format_time(elapsed)} " \
-                   f"{_format_time(per_step)}/step{suffix}"
+            line = (
+                f"\r{step}/{self.total} {bar} {_format_time(elapsed)} "
+                f"{_format_time(per_step)}/step{suffix}"
+            )
             self.stream.write(line + ("\n" if final else ""))
         self.stream.flush()

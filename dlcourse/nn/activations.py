@@ -201,7 +201,11 @@ def linear_derivative(x: np.ndarray) -> np.ndarray:
 
 
 def _check_axis(axis: int, ndim: int) -> None:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+    if (
+        isinstance(axis, bool)
+        or not isinstance(axis, (int, np.integer))
+        or not -ndim <= axis < ndim
+    ):
         raise ValueError(
             f"Argument `axis` must be an integer in [{-ndim}, {ndim}) for an input of "
             f"{ndim} dimension(s). Received: axis={axis!r}"

@@ -79,15 +79,29 @@ class EarlyStopping(Callback):
         start_from_epoch: epochs to wait before monitoring starts. Defaults to 0.
     """
 
-    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
-                 verbose: int = 0, mode: str = "auto", baseline: float | None = None,
-                 restore_best_weights: bool = False, start_from_epoch: int = 0):
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        verbose: int = 0,
+        mode: str = "auto",
+        baseline: float | None = None,
+        restore_best_weights: bool = False,
+        start_from_epoch: int = 0,
+    ):
         super().__init__()
         self.monitor = monitor
         self.min_delta = abs(check_nonnegative(abs(float(min_delta)), "min_delta"))
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 0:
-            raise ValueError(f"Argument `patience` must be a non-negative integer. Received: "
-                             f"patience={patience!r}")
+        if (
+            isinstance(patience, bool)
+            or not isinstance(patience, (int, np.integer))
+            or patience < 0
+        ):
+            raise ValueError(
+                f"Argument `patience` must be a non-negative integer. Received: "
+                f"patience={patience!r}"
+            )
         self.patience = int(patience)
         self.verbose = verbose
         mode = check_in(mode, "mode", ("auto", "min", "max"))
@@ -143,19 +157,25 @@ class EarlyStopping(Callback):
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(f"Restoring model weights from the end of the best epoch: "
-                      f"{self.best_epoch + 1}.")
+                print(
+                    f"Restoring model weights from the end of the best epoch: "
+                    f"{self.best_epoch + 1}."
+                )
             self.model.set_weights(self.best_weights)
 
 
 class LambdaCallback(Callback):
     """A callback made of functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``."""
 
-    def __init__(self, on_epoch_begin: Callable | None = None,
-                 on_epoch_end: Callable | None = None, on_train_begin: Callable | None = None,
-                 on_train_end: Callable | None = None,
-                 on_train_batch_begin: Callable | None = None,
-                 on_train_batch_end: Callable | None = None):
+    def __init__(
+        self,
+        on_epoch_begin: Callable | None = None,
+        on_epoch_end: Callable | None = None,
+        on_train_begin: Callable | None = None,
+        on_train_end: Callable | None = None,
+        on_train_batch_begin: Callable | None = None,
+        on_train_batch_end: Callable | None = None,
+    ):
         super().__init__()
         for name, fn in list(locals().items()):
             if name.startswith("on_") and fn is not None:

@@ -78,8 +78,9 @@ class Initializer:
 
     seed: int | None = None
 
-    def __call__(self, shape, dtype="float32", rng: np.random.Generator | None = None
-                 ) -> np.ndarray:
+    def __call__(
+        self, shape, dtype="float32", rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """Return a new array of ``shape`` and ``dtype``.
 
         Args:
@@ -112,9 +113,12 @@ def _check_shape(shape) -> tuple[int, ...]:
     try:
         shape = tuple(shape)
     except TypeError:
-        raise ValueError(f"Argument `shape` must be a tuple of integers. Received: {shape!r}")
-    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0
-               for s in shape):
+        raise ValueError(
+            f"Argument `shape` must be a tuple of integers. Received: {shape!r}"
+        ) from None
+    if not all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in shape
+    ):
         raise ValueError(
             f"Argument `shape` must be a tuple of positive integers. Received: shape={shape!r}"
         )
@@ -122,10 +126,12 @@ def _check_shape(shape) -> tuple[int, ...]:
 
 
 def _check_seed(seed) -> int | None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                             or seed < 0):
-        raise ValueError(f"Argument `seed` must be None or a non-negative integer. Received: "
-                         f"seed={seed!r}")
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
+        raise ValueError(
+            f"Argument `seed` must be None or a non-negative integer. Received: seed={seed!r}"
+        )
     return None if seed is None else int(seed)
 
 
@@ -176,8 +182,10 @@ class RandomUniform(Initializer):
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
         if not float(minval) < float(maxval):
-            raise ValueError(f"Argument `minval` must be less than `maxval`. Received: "
-                             f"minval={minval!r}, maxval={maxval!r}")
+            raise ValueError(
+                f"Argument `minval` must be less than `maxval`. Received: "
+                f"minval={minval!r}, maxval={maxval!r}"
+            )
         self.minval, self.maxval = float(minval), float(maxval)
         self.seed = _check_seed(seed)
 
@@ -209,8 +217,13 @@ class VarianceScaling(Initializer):
         seed: optional integer; with a seed every call returns the same values.
     """
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in",
-                 distribution: str = "truncated_normal", seed: int | None = None):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+    ):
         if not float(scale) > 0:
             raise ValueError(f"Argument `scale` must be positive. Received: scale={scale!r}")
         self.scale = float(scale)
@@ -232,8 +245,12 @@ class VarianceScaling(Initializer):
         return _truncated_normal(rng, math.sqrt(variance) / _TRUNCATION_STD, shape)
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
 
 
 class GlorotUniform(VarianceScaling):

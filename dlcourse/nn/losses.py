@@ -95,8 +95,10 @@ def _sparse_labels(y_true, y_pred: np.ndarray) -> np.ndarray:
             f"(or {y_pred.shape[:-1] + (1,)}). Received: {describe(labels)}"
         )
     if labels.dtype.kind not in "iub":
-        if labels.dtype.kind != "f" or not np.all(np.isfinite(labels)) or not np.all(
-            labels == np.round(labels)
+        if (
+            labels.dtype.kind != "f"
+            or not np.all(np.isfinite(labels))
+            or not np.all(labels == np.round(labels))
         ):
             raise ValueError(
                 "Argument `y_true` of a sparse categorical loss must hold integer class labels. "
@@ -184,8 +186,9 @@ def _check_binary_targets(y_true: np.ndarray) -> None:
         )
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, axis: int = -1
-                             ) -> np.ndarray:
+def categorical_crossentropy(
+    y_true, y_pred, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
     """Categorical cross-entropy per sample, ``H(p, q) = −Σ_i p_i log q_i``.
 
     Keras' form rescales each row of ``q`` to sum to one and clips it to ``[ε, 1 − ε]``. With
@@ -227,8 +230,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, axis: in
     return -(y_true * log_q).sum(axis=-1)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
-                                    axis: int = -1) -> np.ndarray:
+def sparse_categorical_crossentropy(
+    y_true, y_pred, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
     """Categorical cross-entropy with integer labels, ``−log q_{y}``.
 
     Keras' form from probabilities: clip ``q`` to ``[ε, 1 − ε]``, take ``log``, then apply a
@@ -374,8 +378,12 @@ class BinaryCrossentropy(Loss):
         reduction, name: see :class:`Loss`.
     """
 
-    def __init__(self, from_logits: bool = False, reduction="sum_over_batch_size",
-                 name: str = "binary_crossentropy"):
+    def __init__(
+        self,
+        from_logits: bool = False,
+        reduction="sum_over_batch_size",
+        name: str = "binary_crossentropy",
+    ):
         super().__init__(reduction, name)
         self.from_logits = bool(from_logits)
 
@@ -404,8 +412,12 @@ class CategoricalCrossentropy(Loss):
     (g_j − Σ_i g_i r_i) / S``.
     """
 
-    def __init__(self, from_logits: bool = False, reduction="sum_over_batch_size",
-                 name: str = "categorical_crossentropy"):
+    def __init__(
+        self,
+        from_logits: bool = False,
+        reduction="sum_over_batch_size",
+        name: str = "categorical_crossentropy",
+    ):
         super().__init__(reduction, name)
         self.from_logits = bool(from_logits)
 
@@ -435,8 +447,12 @@ class SparseCategoricalCrossentropy(Loss):
     0 where it is active.
     """
 
-    def __init__(self, from_logits: bool = False, reduction="sum_over_batch_size",
-                 name: str = "sparse_categorical_crossentropy"):
+    def __init__(
+        self,
+        from_logits: bool = False,
+        reduction="sum_over_batch_size",
+        name: str = "sparse_categorical_crossentropy",
+    ):
         super().__init__(reduction, name)
         self.from_logits = bool(from_logits)
 
@@ -452,8 +468,10 @@ class SparseCategoricalCrossentropy(Loss):
         soft = np.exp(z - z.max(axis=-1, keepdims=True))
         soft /= soft.sum(axis=-1, keepdims=True)
         np.put_along_axis(
-            soft, labels[..., None],
-            np.take_along_axis(soft, labels[..., None], axis=-1) - 1, axis=-1,
+            soft,
+            labels[..., None],
+            np.take_along_axis(soft, labels[..., None], axis=-1) - 1,
+            axis=-1,
         )
         if self.from_logits:
             return soft

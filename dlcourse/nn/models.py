@@ -30,7 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from dlcourse._checks import all_finite, as_float_array, check_probability, check_same_length, describe
+from dlcourse._checks import (
+    all_finite,
+    as_float_array,
+    check_probability,
+    check_same_length,
+    describe,
+)
 from dlcourse.nn import callbacks as _callbacks
 from dlcourse.nn import losses as _losses
 from dlcourse.nn import metrics as _metrics
@@ -60,13 +66,20 @@ class Sequential:
     Chapter 4 (模型的构建、编译、训练与预测).
     """
 
-    def __init__(self, layers: Iterable[Layer] | None = None, name: str | None = None,
-                 seed: int | None = None, dtype: Any = "float32"):
+    def __init__(
+        self,
+        layers: Iterable[Layer] | None = None,
+        name: str | None = None,
+        seed: int | None = None,
+        dtype: Any = "float32",
+    ):
         self.name = name or _unique_name("sequential")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"Argument `seed` must be None or a non-negative integer. "
-                             f"Received: seed={seed!r}")
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+        ):
+            raise ValueError(
+                f"Argument `seed` must be None or a non-negative integer. Received: seed={seed!r}"
+            )
         self.seed = seed
         self._rng = np.random.default_rng(seed)
         self.dtype = np.dtype(dtype)
@@ -83,22 +96,28 @@ class Sequential:
         self._metric_ids: list[Any] = []
         if layers is not None:
             if isinstance(layers, Layer):
-                raise TypeError("Argument `layers` must be a list of layers. Received a single "
-                                f"layer {layers!r}: wrap it in a list")
+                raise TypeError(
+                    "Argument `layers` must be a list of layers. Received a single "
+                    f"layer {layers!r}: wrap it in a list"
+                )
             for layer in layers:
                 self.add(layer)
 
     # --------------------------------------------------------------------------- building
 
     def add(self, layer: Layer) -> None:
-        """Append ``layer``; the first layer's ``input_shape`` (or an InputLayer) builds the model."""
+        """Append ``layer``; an input shape on the first layer (or an InputLayer) builds it."""
         if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects a dlcourse.nn layer. Received: "
-                            f"{describe(layer)}. (A Keras layer cannot join a NumPy model; use "
-                            "dlcourse.tfnn.from_keras to copy a Keras model.)")
+            raise TypeError(
+                f"Sequential.add expects a dlcourse.nn layer. Received: "
+                f"{describe(layer)}. (A Keras layer cannot join a NumPy model; use "
+                "dlcourse.tfnn.from_keras to copy a Keras model.)"
+            )
         if self.built and layer.declared_input_shape is not None and self.layers:
-            raise ValueError(f"Only the first layer may declare an input shape; layer "
-                             f"{layer.name!r} declares {layer.declared_input_shape}")
+            raise ValueError(
+                f"Only the first layer may declare an input shape; layer "
+                f"{layer.name!r} declares {layer.declared_input_shape}"
+            )
         if isinstance(layer, InputLayer):
             if self.layers or self._input_shape is not None:
                 raise ValueError("An InputLayer must come first in a Sequential model.")
@@ -106,8 +125,11 @@ class Sequential:
             self.build((None,) + self._input_shape)
             return
         self.layers.append(layer)
-        if len(self.layers) == 1 and self._input_shape is None and (
-                layer.declared_input_shape is not None):
+        if (
+            len(self.layers) == 1
+            and self._input_shape is None
+            and (layer.declared_input_shape is not None)
+        ):
             self._input_shape = layer.declared_input_shape
         if self._input_shape is not None:
             self.build((None,) + self._input_shape)
@@ -116,8 +138,10 @@ class Sequential:
         """Create every layer's weights for inputs of ``input_shape`` (batch dimension first)."""
         input_shape = tuple(input_shape)
         if len(input_shape) < 2:
-            raise ValueError(f"Argument `input_shape` must include the batch dimension, e.g. "
-                             f"(None, 784). Received: {input_shape}")
+            raise ValueError(
+                f"Argument `input_shape` must include the batch dimension, e.g. "
+                f"(None, 784). Received: {input_shape}"
+            )
         self._input_shape = normalize_shape(input_shape[1:])
         shape: tuple[int | None, ...] = (None,) + self._input_shape
         for layer in self.layers:
@@ -174,12 +198,14 @@ class Sequential:
         weights = list(weights)
         expected = [w.shape for w in self.weights]
         if len(weights) != len(expected):
-            raise ValueError(f"Model {self.name!r} expects {len(expected)} weight arrays of "
-                             f"shapes {expected}. Received: {len(weights)} arrays")
+            raise ValueError(
+                f"Model {self.name!r} expects {len(expected)} weight arrays of "
+                f"shapes {expected}. Received: {len(weights)} arrays"
+            )
         index = 0
         for layer in self.layers:
             n = len(layer.params)
-            layer.set_weights(weights[index: index + n])
+            layer.set_weights(weights[index : index + n])
             index += n
 
     def count_params(self) -> int:
@@ -200,8 +226,10 @@ class Sequential:
         for i, layer in enumerate(self.layers):
             for key, value in layer.params.items():
                 arrays[f"{i}/{key}"] = value
-                layout.append(f"{i}/{type(layer).__name__}/{key}/{'x'.join(map(str, value.shape))}"
-                              f"/{value.dtype}")
+                layout.append(
+                    f"{i}/{type(layer).__name__}/{key}/{'x'.join(map(str, value.shape))}"
+                    f"/{value.dtype}"
+                )
         arrays["__layout__"] = np.array(layout if layout else [""])
         path = os.fspath(filepath)
         # np.savez adds ".npz" to a name without it; write to the exact path the user gave.
@@ -218,17 +246,22 @@ class Sequential:
             with np.load(path, allow_pickle=False) as data:
                 contents = {k: data[k] for k in data.files}
         except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-            raise ValueError(f"{path!r} is not a readable weights file (corrupt or not made by "
-                             f"save_weights): {exc}") from exc
+            raise ValueError(
+                f"{path!r} is not a readable weights file (corrupt or not made by "
+                f"save_weights): {exc}"
+            ) from exc
         if str(contents.get("__format__", "")) != _WEIGHTS_FORMAT:
-            raise ValueError(f"{path!r} was not written by dlcourse's save_weights "
-                             f"(format tag missing).")
+            raise ValueError(
+                f"{path!r} was not written by dlcourse's save_weights (format tag missing)."
+            )
         for i, layer in enumerate(self.layers):
             for key, param in layer.params.items():
                 name = f"{i}/{key}"
                 if name not in contents:
-                    raise ValueError(f"{path!r} does not match this model: no weight {key!r} for "
-                                     f"layer {i} ({type(layer).__name__} {layer.name!r}).")
+                    raise ValueError(
+                        f"{path!r} does not match this model: no weight {key!r} for "
+                        f"layer {i} ({type(layer).__name__} {layer.name!r})."
+                    )
                 if contents[name].shape != param.shape:
                     raise ValueError(
                         f"{path!r} does not match this model: layer {i} ({layer.name!r}) weight "
@@ -238,16 +271,19 @@ class Sequential:
         expected = {f"{i}/{k}" for i, layer in enumerate(self.layers) for k in layer.params}
         extra = sorted(set(contents) - expected - {"__format__", "__layout__"})
         if extra:
-            raise ValueError(f"{path!r} does not match this model: it holds weights the model "
-                             f"does not have: {extra}")
+            raise ValueError(
+                f"{path!r} does not match this model: it holds weights the model "
+                f"does not have: {extra}"
+            )
         for i, layer in enumerate(self.layers):
             for key, param in layer.params.items():
                 param[...] = contents[f"{i}/{key}"]
 
     # ---------------------------------------------------------------------------- compile
 
-    def compile(self, optimizer: Any = "rmsprop", loss: Any = None,
-                metrics: Sequence[Any] | None = None) -> None:
+    def compile(
+        self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Sequence[Any] | None = None
+    ) -> None:
         """Choose the optimizer, loss and metrics, like ``keras.Model.compile``.
 
         Args:
@@ -259,15 +295,19 @@ class Sequential:
                 from the loss and output size, as in Keras).
         """
         if loss is None:
-            raise ValueError("Argument `loss` is required: e.g. loss='mse' or "
-                             "loss='sparse_categorical_crossentropy'.")
+            raise ValueError(
+                "Argument `loss` is required: e.g. loss='mse' or "
+                "loss='sparse_categorical_crossentropy'."
+            )
         self.optimizer = _optimizers.get(optimizer)
         self.loss = _losses.get(loss)
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, bytes)) or callable(metrics):
-            raise ValueError(f"Argument `metrics` must be a list, e.g. metrics=['accuracy']. "
-                             f"Received: metrics={metrics!r}")
+            raise ValueError(
+                f"Argument `metrics` must be a list, e.g. metrics=['accuracy']. "
+                f"Received: metrics={metrics!r}"
+            )
         for m in metrics:
             if isinstance(m, str):
                 _metrics.get(m, self.loss.name, 2)  # fail early on unknown names
@@ -290,8 +330,9 @@ class Sequential:
         if not isinstance(last, Dense) or getattr(self.loss, "from_logits", True):
             return None
         act = last.activation.name
-        if act == "softmax" and isinstance(self.loss, (_losses.CategoricalCrossentropy,
-                                                        _losses.SparseCategoricalCrossentropy)):
+        if act == "softmax" and isinstance(
+            self.loss, (_losses.CategoricalCrossentropy, _losses.SparseCategoricalCrossentropy)
+        ):
             return act
         if act == "sigmoid" and isinstance(self.loss, _losses.BinaryCrossentropy):
             return act
@@ -335,8 +376,11 @@ class Sequential:
         values = self.loss.call(yb, out)
         if weights is not None:
             values = values * weights
-        loss = float(values.sum() / max(values.size, 1)) if self.loss.reduction in (
-            "sum_over_batch_size", "mean") else float(values.sum())
+        loss = (
+            float(values.sum() / max(values.size, 1))
+            if self.loss.reduction in ("sum_over_batch_size", "mean")
+            else float(values.sum())
+        )
         return loss, out, None
 
     def _fused_loss(self, z: np.ndarray, yb, weights, fused: str):
@@ -361,8 +405,8 @@ class Sequential:
             t = np.asarray(yb, dtype=z.dtype).reshape(z.shape)
             e = np.exp(-np.abs(z))
             p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-            log_sig = np.minimum(z, 0) - np.log1p(e)        # log σ(z)
-            log_sig_neg = np.minimum(-z, 0) - np.log1p(e)   # log σ(−z)
+            log_sig = np.minimum(z, 0) - np.log1p(e)  # log σ(z)
+            log_sig_neg = np.minimum(-z, 0) - np.log1p(e)  # log σ(−z)
             values = -(t * log_sig + (1 - t) * log_sig_neg).mean(axis=-1)
             dz = (p - t) / z.shape[-1]
         if weights is not None:
@@ -382,7 +426,8 @@ class Sequential:
         first = self.layers[0]
         if fused:
             dout = self.layers[-1].backward_preactivation(
-                self._fused_dz, need_dx=len(self.layers) > 1)
+                self._fused_dz, need_dx=len(self.layers) > 1
+            )
             layers = self.layers[:-1]
         else:
             dout = self.loss.gradient(yb, out, sample_weight=weights)
@@ -411,9 +456,10 @@ class Sequential:
         self._build_from_data(arr)
         expected = self.input_shape
         if arr.shape[1:] != expected[1:]:
-            raise ValueError(f"Model {self.name!r} expected `{name}` of shape "
-                             f"{('None',) + expected[1:]}, received shape {arr.shape}".replace(
-                                 "'None'", "None"))
+            raise ValueError(
+                f"Model {self.name!r} expected `{name}` of shape "
+                f"{('None',) + expected[1:]}, received shape {arr.shape}".replace("'None'", "None")
+            )
         return arr
 
     def _check_y(self, y: Any, n: int, name: str = "y") -> np.ndarray:
@@ -421,19 +467,22 @@ class Sequential:
         if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             raise TypeError(f"Argument `{name}` must hold numbers. Received: {describe(arr)}")
         if arr.ndim == 0:
-            raise ValueError(f"Argument `{name}` must have one entry per sample. Received a "
-                             f"scalar")
+            raise ValueError(f"Argument `{name}` must have one entry per sample. Received a scalar")
         if not all_finite(arr):
-            raise ValueError(f"Argument `{name}` must be finite, but it holds "
-                             f"{int((~np.isfinite(arr)).sum())} NaN or inf value(s).")
+            raise ValueError(
+                f"Argument `{name}` must be finite, but it holds "
+                f"{int((~np.isfinite(arr)).sum())} NaN or inf value(s)."
+            )
         # Let the loss check the label format on predictions of the right shape: a sparse loss
         # refuses one-hot labels, a categorical loss refuses integer labels, and so on.
         probe = np.full((min(n, len(arr)),) + tuple(self.output_shape[1:]), 0.5, self.dtype)
         try:
             self.loss.call(arr[: len(probe)], probe)
         except ValueError as exc:
-            raise ValueError(f"Argument `{name}` does not fit the loss {self.loss.name!r} and "
-                             f"the model's output shape {self.output_shape}: {exc}") from None
+            raise ValueError(
+                f"Argument `{name}` does not fit the loss {self.loss.name!r} and "
+                f"the model's output shape {self.output_shape}: {exc}"
+            ) from None
         return arr
 
     def _sample_weights(self, y: np.ndarray, class_weight, sample_weight, n: int):
@@ -446,26 +495,39 @@ class Sequential:
             weights = weights * sw
         if class_weight is not None:
             if not isinstance(class_weight, dict):
-                raise ValueError(f"Argument `class_weight` must be a dict {{class: weight}}. "
-                                 f"Received: {class_weight!r}")
+                raise ValueError(
+                    f"Argument `class_weight` must be a dict {{class: weight}}. "
+                    f"Received: {class_weight!r}"
+                )
             labels = y.reshape(n, -1)
             labels = labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)
             labels = np.round(labels).astype(np.int64)
             missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
             if missing:
                 raise ValueError(f"Argument `class_weight` has no weight for class(es) {missing}")
-            table = np.array([class_weight.get(c, 1.0) for c in range(labels.max() + 1)],
-                             dtype=self.dtype)
+            table = np.array(
+                [class_weight.get(c, 1.0) for c in range(labels.max() + 1)], dtype=self.dtype
+            )
             weights = weights * table[labels]
         return weights
 
     # ------------------------------------------------------------------------------- fit
 
-    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
-            verbose: int | str = "auto", callbacks: Sequence[_callbacks.Callback] | None = None,
-            validation_split: float = 0.0, validation_data: tuple | None = None,
-            shuffle: bool = True, class_weight: dict | None = None,
-            sample_weight: Any = None, initial_epoch: int = 0) -> _callbacks.History:
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = "auto",
+        callbacks: Sequence[_callbacks.Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: tuple | None = None,
+        shuffle: bool = True,
+        class_weight: dict | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+    ) -> _callbacks.History:
         """Train for ``epochs`` passes over ``(x, y)``, like ``keras.Model.fit``.
 
         Args:
@@ -499,8 +561,9 @@ class Sequential:
             check_same_length(x, sample_weight, "x", "sample_weight")
         batch_size = _check_batch_size(batch_size)
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"Argument `epochs` must be a non-negative integer. Received: "
-                             f"epochs={epochs!r}")
+            raise ValueError(
+                f"Argument `epochs` must be a non-negative integer. Received: epochs={epochs!r}"
+            )
         verbose = _check_verbose(verbose)
         validation_split = check_probability(validation_split, "validation_split")
         if validation_data is not None and validation_split:
@@ -508,8 +571,10 @@ class Sequential:
         if validation_split:
             split = int(math.floor(len(x) * (1.0 - validation_split)))
             if split == 0 or split == len(x):
-                raise ValueError(f"validation_split={validation_split} leaves no training or no "
-                                 f"validation samples out of {len(x)}.")
+                raise ValueError(
+                    f"validation_split={validation_split} leaves no training or no "
+                    f"validation samples out of {len(x)}."
+                )
             validation_data = (x[split:], y[split:])
             x, y = x[:split], y[:split]
             if sample_weight is not None:
@@ -575,8 +640,9 @@ class Sequential:
                 for name, _ in metrics:
                     epoch_logs[name] = sums[name] / total_w
             if validation_data is not None:
-                val = self.evaluate(*validation_data, batch_size=batch_size, verbose=0,
-                                    return_dict=True)
+                val = self.evaluate(
+                    *validation_data, batch_size=batch_size, verbose=0, return_dict=True
+                )
                 epoch_logs.update({f"val_{k}": v for k, v in val.items()})
             bar.update(steps, epoch_logs, final=True)
             for cb in cbs:
@@ -588,8 +654,10 @@ class Sequential:
 
     def _check_validation_data(self, validation_data) -> tuple[np.ndarray, np.ndarray]:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("Argument `validation_data` must be a tuple (x_val, y_val). "
-                             f"Received: {describe(validation_data)}")
+            raise ValueError(
+                "Argument `validation_data` must be a tuple (x_val, y_val). "
+                f"Received: {describe(validation_data)}"
+            )
         xv = self._check_x(validation_data[0], "validation_data[0]")
         yv = self._check_y(validation_data[1], len(xv), "validation_data[1]")
         check_same_length(xv, yv, "validation_data[0]", "validation_data[1]")
@@ -597,9 +665,15 @@ class Sequential:
 
     # --------------------------------------------------------------- evaluate and predict
 
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
-                 verbose: int | str = "auto", sample_weight: Any = None,
-                 return_dict: bool = False) -> float | list[float] | dict[str, float]:
+    def evaluate(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        sample_weight: Any = None,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
         """Loss (with regularization) and metrics on ``(x, y)``, like ``keras.Model.evaluate``.
 
         Returns:
@@ -641,8 +715,9 @@ class Sequential:
             return logs["loss"]
         return [logs["loss"], *(logs[name] for name, _ in metrics)]
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
-                ) -> np.ndarray:
+    def predict(
+        self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
+    ) -> np.ndarray:
         """Outputs of the model for ``x``, computed in batches (``training=False``)."""
         x = self._check_x(x)
         batch_size = _check_batch_size(batch_size)
@@ -652,7 +727,7 @@ class Sequential:
         bar = Progbar(steps, verbose)
         outs = []
         for step in range(steps):
-            outs.append(self.forward(x[step * batch_size: (step + 1) * batch_size]))
+            outs.append(self.forward(x[step * batch_size : (step + 1) * batch_size]))
             bar.update(step + 1)
         bar.update(steps, final=True)
         return np.concatenate(outs, axis=0)
@@ -671,25 +746,48 @@ class Sequential:
 
         def row(cells, left="│", mid="│", right="│"):
             a, b, c = cells
-            return (left + " " + a.ljust(widths[0] - 1) + mid + " " + b.ljust(widths[1] - 1)
-                    + mid + c.rjust(widths[2] - 1) + " " + right)
+            return (
+                left
+                + " "
+                + a.ljust(widths[0] - 1)
+                + mid
+                + " "
+                + b.ljust(widths[1] - 1)
+                + mid
+                + c.rjust(widths[2] - 1)
+                + " "
+                + right
+            )
 
-        lines = [f'Model: "{self.name}"', top,
-                 row(("Layer (type)", "Output Shape", "Param #"), "┃", "┃", "┃"), head_sep]
+        lines = [
+            f'Model: "{self.name}"',
+            top,
+            row(("Layer (type)", "Output Shape", "Param #"), "┃", "┃", "┃"),
+            head_sep,
+        ]
         shape: tuple[int | None, ...] = self.input_shape
         for i, layer in enumerate(self.layers):
             shape = layer.compute_output_shape(shape)
             shape_text = "(" + ", ".join("None" if s is None else str(s) for s in shape) + ")"
-            lines.append(row((f"{layer.name} ({type(layer).__name__})", shape_text,
-                              f"{layer.count_params():,}")))
+            lines.append(
+                row(
+                    (
+                        f"{layer.name} ({type(layer).__name__})",
+                        shape_text,
+                        f"{layer.count_params():,}",
+                    )
+                )
+            )
             lines.append(row_sep if i < len(self.layers) - 1 else bottom)
         total = self.count_params()
         trainable = sum(layer.count_params() for layer in self.layers if layer.trainable)
         itemsize = self.dtype.itemsize
         lines.append(f" Total params: {total:,} ({_bytes(total * itemsize)})")
         lines.append(f" Trainable params: {trainable:,} ({_bytes(trainable * itemsize)})")
-        lines.append(f" Non-trainable params: {total - trainable:,} "
-                     f"({_bytes((total - trainable) * itemsize)})")
+        lines.append(
+            f" Non-trainable params: {total - trainable:,} "
+            f"({_bytes((total - trainable) * itemsize)})"
+        )
         for line in lines:
             emit(line)
 
@@ -722,10 +820,14 @@ def _sorted_logs(logs: dict[str, float]) -> dict[str, float]:
 def _check_batch_size(batch_size: Any) -> int:
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or (
-            batch_size <= 0):
-        raise ValueError(f"Argument `batch_size` must be a positive integer. Received: "
-                         f"batch_size={batch_size!r}")
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or (batch_size <= 0)
+    ):
+        raise ValueError(
+            f"Argument `batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
+        )
     return int(batch_size)
 
 
@@ -733,6 +835,7 @@ def _check_verbose(verbose: Any) -> int:
     if verbose == "auto":
         return 1
     if verbose not in (0, 1, 2) or isinstance(verbose, bool):
-        raise ValueError(f"Argument `verbose` must be 'auto', 0, 1 or 2. Received: "
-                         f"verbose={verbose!r}")
+        raise ValueError(
+            f"Argument `verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}"
+        )
     return int(verbose)

@@ -49,13 +49,17 @@ def normalize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
     try:
         value = tuple(value)
     except TypeError:
-        raise ValueError(f"Argument `{name}` must be an integer or a tuple of {n} integers. "
-                         f"Received: {name}={value!r}") from None
+        raise ValueError(
+            f"Argument `{name}` must be an integer or a tuple of {n} integers. "
+            f"Received: {name}={value!r}"
+        ) from None
     if len(value) != n or not all(
         isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in value
     ):
-        raise ValueError(f"Argument `{name}` must be a positive integer or a tuple of {n} "
-                         f"positive integers. Received: {name}={value!r}")
+        raise ValueError(
+            f"Argument `{name}` must be a positive integer or a tuple of {n} "
+            f"positive integers. Received: {name}={value!r}"
+        )
     return tuple(int(v) for v in value)
 
 
@@ -66,14 +70,17 @@ def normalize_shape(shape: Any, name: str = "input_shape") -> tuple[int, ...]:
     try:
         shape = tuple(shape)
     except TypeError:
-        raise ValueError(f"Argument `{name}` must be a tuple of positive integers. "
-                         f"Received: {name}={shape!r}") from None
+        raise ValueError(
+            f"Argument `{name}` must be a tuple of positive integers. Received: {name}={shape!r}"
+        ) from None
     if not shape or not all(
         isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in shape
     ):
-        raise ValueError(f"Argument `{name}` must be a non-empty tuple of positive integers "
-                         f"(the shape of one sample, without the batch size). "
-                         f"Received: {name}={shape!r}")
+        raise ValueError(
+            f"Argument `{name}` must be a non-empty tuple of positive integers "
+            f"(the shape of one sample, without the batch size). "
+            f"Received: {name}={shape!r}"
+        )
     return tuple(int(s) for s in shape)
 
 
@@ -93,16 +100,25 @@ class Layer:
     ``compute_output_shape``, and add parameters with :meth:`add_weight`.
     """
 
-    def __init__(self, *, name: str | None = None, dtype: Any = None,
-                 input_shape: Any = None, input_dim: int | None = None, trainable: bool = True):
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        dtype: Any = None,
+        input_shape: Any = None,
+        input_dim: int | None = None,
+        trainable: bool = True,
+    ):
         if name is not None and (not isinstance(name, str) or not name):
             raise ValueError(f"Argument `name` must be a non-empty string. Received: {name!r}")
         self.name = name or _unique_name(_snake_case(type(self).__name__))
         self.dtype = _check_dtype(dtype)
         if input_dim is not None:
             if input_shape is not None:
-                raise ValueError("Pass either `input_shape` or `input_dim`, not both. Received: "
-                                 f"input_shape={input_shape!r}, input_dim={input_dim!r}")
+                raise ValueError(
+                    "Pass either `input_shape` or `input_dim`, not both. Received: "
+                    f"input_shape={input_shape!r}, input_dim={input_dim!r}"
+                )
             input_shape = (input_dim,)
         self.declared_input_shape = (
             None if input_shape is None else normalize_shape(input_shape, "input_shape")
@@ -122,8 +138,13 @@ class Layer:
         self.input_shape = tuple(input_shape)
         self.built = True
 
-    def ensure_built(self, input_shape: tuple[int | None, ...], *, dtype: Any = None,
-                     rng: np.random.Generator | None = None) -> None:
+    def ensure_built(
+        self,
+        input_shape: tuple[int | None, ...],
+        *,
+        dtype: Any = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         """Build once, drawing random weights from ``rng`` (a model passes its own)."""
         if self.built:
             return
@@ -133,8 +154,9 @@ class Layer:
         self.build(tuple(input_shape))
         self.built = True
 
-    def add_weight(self, key: str, shape: tuple[int, ...], initializer: Any,
-                   regularizer: Any = None) -> np.ndarray:
+    def add_weight(
+        self, key: str, shape: tuple[int, ...], initializer: Any, regularizer: Any = None
+    ) -> np.ndarray:
         """Create ``self.params[key]`` with ``initializer`` and register its ``regularizer``."""
         init = _initializers.get(initializer)
         value = init(shape, dtype=self.dtype, rng=self._rng)
@@ -162,7 +184,7 @@ class Layer:
                 f"Layer {self.name!r} expects {len(self.params)} weight array(s) "
                 f"({', '.join(self.params) or 'none'}). Received: {len(weights)}"
             )
-        for (key, param), value in zip(self.params.items(), weights):
+        for (key, param), value in zip(self.params.items(), weights, strict=True):
             value = np.asarray(value)
             if value.shape != param.shape:
                 raise ValueError(
@@ -206,8 +228,7 @@ class Layer:
         (layers with weights then return None)."""  # pragma: no cover
         raise NotImplementedError
 
-    def compute_output_shape(self, input_shape: tuple[int | None, ...]
-                             ) -> tuple[int | None, ...]:
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """Shape of the output for an input of ``input_shape`` (batch dimension included)."""
         return tuple(input_shape)
 
@@ -221,14 +242,20 @@ class Layer:
         try:
             arr = np.asarray(x)
         except Exception as exc:  # pragma: no cover
-            raise TypeError(f"{type(self).__name__} {self.name!r} expected an array. "
-                            f"Received: {describe(x)}") from exc
+            raise TypeError(
+                f"{type(self).__name__} {self.name!r} expected an array. Received: {describe(x)}"
+            ) from exc
         if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-            raise TypeError(f"{type(self).__name__} {self.name!r} expected numeric input. "
-                            f"Received: {describe(x)}")
+            raise TypeError(
+                f"{type(self).__name__} {self.name!r} expected numeric input. "
+                f"Received: {describe(x)}"
+            )
         if (ndim is not None and arr.ndim != ndim) or arr.ndim < 2:
-            expected = ("(N, H, W, C)" if ndim == 4 else f"{ndim} dimensions") if ndim else (
-                "at least 2 dimensions (batch first)")
+            expected = (
+                ("(N, H, W, C)" if ndim == 4 else f"{ndim} dimensions")
+                if ndim
+                else ("at least 2 dimensions (batch first)")
+            )
             raise ValueError(
                 f"{type(self).__name__} {self.name!r} expected input of shape {expected}, "
                 f"received shape {arr.shape}"
@@ -252,7 +279,7 @@ class Layer:
         if expected is None:
             return
         if len(shape) != len(expected) or any(
-            e is not None and e != s for e, s in zip(expected[1:], shape[1:])
+            e is not None and e != s for e, s in zip(expected[1:], shape[1:], strict=True)
         ):
             raise ValueError(
                 f"{type(self).__name__} {self.name!r} expected input of shape "
@@ -272,8 +299,10 @@ class Layer:
                 f"{dout.shape}"
             )
         if not all_finite(dout):
-            raise ValueError(f"{type(self).__name__} {self.name!r} received `dout` holding NaN "
-                             f"or inf. Received: {describe(dout)}")
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r} received `dout` holding NaN "
+                f"or inf. Received: {describe(dout)}"
+            )
         return dout.astype(self.dtype, copy=False)
 
     def get_config(self) -> dict[str, Any]:
@@ -289,15 +318,20 @@ def _check_dtype(dtype: Any) -> np.dtype | None:
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise ValueError(f"Argument `dtype` must be a floating dtype. Received: dtype={dtype!r}")
+        raise ValueError(
+            f"Argument `dtype` must be a floating dtype. Received: dtype={dtype!r}"
+        ) from None
     if not np.issubdtype(dt, np.floating):
         raise ValueError(f"Argument `dtype` must be a floating dtype. Received: dtype={dtype!r}")
     return dt
 
 
 def _shape_str(shape: tuple[int | None, ...]) -> str:
-    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + (
-        ",)" if len(shape) == 1 else ")")
+    return (
+        "("
+        + ", ".join("None" if s is None else str(s) for s in shape)
+        + (",)" if len(shape) == 1 else ")")
+    )
 
 
 class InputLayer(Layer):

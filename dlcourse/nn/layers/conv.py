@@ -35,26 +35,33 @@ def same_padding(length: int, window: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def _pad(x: np.ndarray, window: tuple[int, int], strides: tuple[int, int], padding: str,
-         value: float = 0.0) -> tuple[np.ndarray, tuple[tuple[int, int], tuple[int, int]]]:
+def _pad(
+    x: np.ndarray,
+    window: tuple[int, int],
+    strides: tuple[int, int],
+    padding: str,
+    value: float = 0.0,
+) -> tuple[np.ndarray, tuple[tuple[int, int], tuple[int, int]]]:
     if padding == "valid":
         return x, ((0, 0), (0, 0))
-    pads = (same_padding(x.shape[1], window[0], strides[0]),
-            same_padding(x.shape[2], window[1], strides[1]))
+    pads = (
+        same_padding(x.shape[1], window[0], strides[0]),
+        same_padding(x.shape[2], window[1], strides[1]),
+    )
     if pads == ((0, 0), (0, 0)):
         return x, pads
     return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=value), pads
 
 
-def windows(x_padded: np.ndarray, window: tuple[int, int], strides: tuple[int, int]
-            ) -> np.ndarray:
+def windows(x_padded: np.ndarray, window: tuple[int, int], strides: tuple[int, int]) -> np.ndarray:
     """A strided view ``(N, H_out, W_out, C, kh, kw)`` of every window; no data is copied."""
     view = sliding_window_view(x_padded, window, axis=(1, 2))
     return view[:, :: strides[0], :: strides[1]]
 
 
-def scatter_windows(dwin: np.ndarray, padded_shape: tuple[int, ...],
-                    strides: tuple[int, int]) -> np.ndarray:
+def scatter_windows(
+    dwin: np.ndarray, padded_shape: tuple[int, ...], strides: tuple[int, int]
+) -> np.ndarray:
     """The adjoint of :func:`windows`: add each window's gradient back where it came from.
 
     ``dwin`` has shape ``(N, H_out, W_out, C, kh, kw)``; one loop over the ``kh · kw`` offsets.
@@ -64,16 +71,16 @@ def scatter_windows(dwin: np.ndarray, padded_shape: tuple[int, ...],
     dx = np.zeros(padded_shape, dtype=dwin.dtype)
     for i in range(kh):
         for j in range(kw):
-            dx[:, i: i + sh * (h_out - 1) + 1: sh, j: j + sw * (w_out - 1) + 1: sw, :] += (
-                dwin[..., i, j]
-            )
+            dx[:, i : i + sh * (h_out - 1) + 1 : sh, j : j + sw * (w_out - 1) + 1 : sw, :] += dwin[
+                ..., i, j
+            ]
     return dx
 
 
 def _crop(dx_padded: np.ndarray, pads) -> np.ndarray:
     (top, bottom), (left, right) = pads
     h, w = dx_padded.shape[1], dx_padded.shape[2]
-    return dx_padded[:, top: h - bottom, left: w - right, :]
+    return dx_padded[:, top : h - bottom, left : w - right, :]
 
 
 class Conv2D(Layer):
@@ -102,19 +109,31 @@ class Conv2D(Layer):
     Chapter 3 (卷积神经网络); document [1]'s CNN starts with ``Conv2D(32, (3, 3))``.
     """
 
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = (1, 1),
-                 padding: str = "valid", activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None,
-                 data_format: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = (1, 1),
+        padding: str = "valid",
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        data_format: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.filters = check_positive_int(filters, "filters")
         self.kernel_size = normalize_tuple(kernel_size, 2, "kernel_size")
         self.strides = normalize_tuple(strides, 2, "strides")
         self.padding = check_in(str(padding).lower(), "padding", ("valid", "same"))
         if data_format not in (None, "channels_last"):
-            raise ValueError("The NumPy reference supports data_format='channels_last' only. "
-                             f"Received: data_format={data_format!r}")
+            raise ValueError(
+                "The NumPy reference supports data_format='channels_last' only. "
+                f"Received: data_format={data_format!r}"
+            )
         self.activation = _activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = kernel_initializer
@@ -126,20 +145,29 @@ class Conv2D(Layer):
 
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ValueError(f"Conv2D {self.name!r} expected input of shape (N, H, W, C), "
-                             f"received shape {tuple(input_shape)}")
+            raise ValueError(
+                f"Conv2D {self.name!r} expected input of shape (N, H, W, C), "
+                f"received shape {tuple(input_shape)}"
+            )
         super().build(input_shape)
         kh, kw = self.kernel_size
-        self.add_weight("kernel", (kh, kw, input_shape[-1], self.filters),
-                        self.kernel_initializer, self.kernel_regularizer)
+        self.add_weight(
+            "kernel",
+            (kh, kw, input_shape[-1], self.filters),
+            self.kernel_initializer,
+            self.kernel_regularizer,
+        )
         if self.use_bias:
             self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer)
 
     def compute_output_shape(self, input_shape):
         n, h, w, _ = input_shape
-        return (n, conv_output_length(h, self.kernel_size[0], self.strides[0], self.padding),
-                conv_output_length(w, self.kernel_size[1], self.strides[1], self.padding),
-                self.filters)
+        return (
+            n,
+            conv_output_length(h, self.kernel_size[0], self.strides[0], self.padding),
+            conv_output_length(w, self.kernel_size[1], self.strides[1], self.padding),
+            self.filters,
+        )
 
     input_ndim = 4
 
@@ -152,9 +180,9 @@ class Conv2D(Layer):
                 f"{self.kernel_size} with padding='valid'; use padding='same' or a larger input"
             )
         xp, pads = _pad(x, self.kernel_size, self.strides, self.padding)
-        win = windows(xp, self.kernel_size, self.strides)          # (N, Ho, Wo, C, kh, kw)
+        win = windows(xp, self.kernel_size, self.strides)  # (N, Ho, Wo, C, kh, kw)
         n = x.shape[0]
-        cols = win.reshape(n * h_out * w_out, -1)                  # copies into a matrix
+        cols = win.reshape(n * h_out * w_out, -1)  # copies into a matrix
         w_mat = self._kernel_matrix()
         z = cols @ w_mat
         if self.use_bias:
@@ -188,7 +216,12 @@ class Conv2D(Layer):
         return _crop(scatter_windows(dcols, padded_shape, self.strides), pads)
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters,
-                "kernel_size": self.kernel_size, "strides": self.strides,
-                "padding": self.padding, "activation": self.activation.name,
-                "use_bias": self.use_bias}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "activation": self.activation.name,
+            "use_bias": self.use_bias,
+        }

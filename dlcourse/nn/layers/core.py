@@ -23,8 +23,10 @@ class Flatten(Layer):
     def __init__(self, data_format: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
-            raise ValueError("The NumPy reference supports data_format='channels_last' only. "
-                             f"Received: data_format={data_format!r}")
+            raise ValueError(
+                "The NumPy reference supports data_format='channels_last' only. "
+                f"Received: data_format={data_format!r}"
+            )
         self._in_shape: tuple[int, ...] | None = None
 
     def compute_output_shape(self, input_shape):
@@ -38,8 +40,11 @@ class Flatten(Layer):
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout, *, need_dx: bool = True):
-        expected = None if self._in_shape is None else (self._in_shape[0],
-                                                        int(np.prod(self._in_shape[1:])))
+        expected = (
+            None
+            if self._in_shape is None
+            else (self._in_shape[0], int(np.prod(self._in_shape[1:])))
+        )
         dout = self._check_dout(dout, expected)
         return dout.reshape(self._in_shape)
 
@@ -64,15 +69,18 @@ class Dropout(Layer):
     Chapter 3 (Dropout); Srivastava et al., 2014. Document [3] lists it against overfitting.
     """
 
-    def __init__(self, rate: float, noise_shape: Any = None, seed: int | None = None,
-                 **kwargs: Any):
+    def __init__(
+        self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.rate = check_probability(rate, "rate")
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                                 or seed < 0):
-            raise ValueError(f"Argument `seed` must be None or a non-negative integer. "
-                             f"Received: seed={seed!r}")
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+        ):
+            raise ValueError(
+                f"Argument `seed` must be None or a non-negative integer. Received: seed={seed!r}"
+            )
         self.seed = seed
         self._seed_rng = None if seed is None else np.random.default_rng(seed)
         self.mask: np.ndarray | None = None
@@ -84,8 +92,10 @@ class Dropout(Layer):
             self.mask = None
             return x
         rng = self._seed_rng or self._rng
-        shape = x.shape if self.noise_shape is None else tuple(
-            x.shape[i] if s is None else s for i, s in enumerate(self.noise_shape)
+        shape = (
+            x.shape
+            if self.noise_shape is None
+            else tuple(x.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
         )
         keep = rng.random(shape) >= self.rate
         self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.rate)

@@ -39,9 +39,17 @@ class Dense(Layer):
     Chapter 3 (前向传播 and 反向传播); every document's model is a stack of Dense layers.
     """
 
-    def __init__(self, units: int, activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.units = check_positive_int(units, "units")
         self.activation = _activations.get(activation)
@@ -56,8 +64,9 @@ class Dense(Layer):
     def build(self, input_shape):
         super().build(input_shape)
         in_dim = input_shape[-1]
-        self.add_weight("kernel", (in_dim, self.units), self.kernel_initializer,
-                        self.kernel_regularizer)
+        self.add_weight(
+            "kernel", (in_dim, self.units), self.kernel_initializer, self.kernel_regularizer
+        )
         if self.use_bias:
             self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
 
@@ -93,11 +102,11 @@ class Dense(Layer):
         first layer, whose input gradient nobody uses.
         """
         dout = self._check_dout(dout, None if self._out is None else self._out.shape)
-        return self.backward_preactivation(self.activation.backward(dout, self._out),
-                                           need_dx=need_dx)
+        return self.backward_preactivation(
+            self.activation.backward(dout, self._out), need_dx=need_dx
+        )
 
-    def backward_preactivation(self, dz: np.ndarray, *, need_dx: bool = True
-                               ) -> np.ndarray | None:
+    def backward_preactivation(self, dz: np.ndarray, *, need_dx: bool = True) -> np.ndarray | None:
         """Backward from ``dz = ∂L/∂z``, the gradient before the activation.
 
         A model uses this when it fuses the output activation with the loss (softmax with
@@ -113,5 +122,9 @@ class Dense(Layer):
         return dz @ self.params["kernel"].T if need_dx else None
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units,
-                "activation": self.activation.name, "use_bias": self.use_bias}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation.name,
+            "use_bias": self.use_bias,
+        }

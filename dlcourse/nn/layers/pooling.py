@@ -36,23 +36,34 @@ class MaxPooling2D(Layer):
     Chapter 3 (池化层); document [1]'s CNN uses ``MaxPooling2D((2, 2))``.
     """
 
-    def __init__(self, pool_size: Any = (2, 2), strides: Any = None, padding: str = "valid",
-                 data_format: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        pool_size: Any = (2, 2),
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.pool_size = normalize_tuple(pool_size, 2, "pool_size")
-        self.strides = self.pool_size if strides is None else normalize_tuple(strides, 2,
-                                                                                "strides")
+        self.strides = self.pool_size if strides is None else normalize_tuple(strides, 2, "strides")
         self.padding = check_in(str(padding).lower(), "padding", ("valid", "same"))
         if data_format not in (None, "channels_last"):
-            raise ValueError("The NumPy reference supports data_format='channels_last' only. "
-                             f"Received: data_format={data_format!r}")
+            raise ValueError(
+                "The NumPy reference supports data_format='channels_last' only. "
+                f"Received: data_format={data_format!r}"
+            )
         self._cache: tuple | None = None
         self._out_shape: tuple[int, ...] | None = None
 
     def compute_output_shape(self, input_shape):
         n, h, w, c = input_shape
-        return (n, conv_output_length(h, self.pool_size[0], self.strides[0], self.padding),
-                conv_output_length(w, self.pool_size[1], self.strides[1], self.padding), c)
+        return (
+            n,
+            conv_output_length(h, self.pool_size[0], self.strides[0], self.padding),
+            conv_output_length(w, self.pool_size[1], self.strides[1], self.padding),
+            c,
+        )
 
     input_ndim = 4
 
@@ -60,10 +71,12 @@ class MaxPooling2D(Layer):
         """Max over each window; caches the index of each maximum."""
         _, h_out, w_out, _ = self.compute_output_shape(x.shape)
         if h_out <= 0 or w_out <= 0:
-            raise ValueError(f"MaxPooling2D {self.name!r}: input of shape {x.shape} is smaller "
-                             f"than the pool {self.pool_size}")
+            raise ValueError(
+                f"MaxPooling2D {self.name!r}: input of shape {x.shape} is smaller "
+                f"than the pool {self.pool_size}"
+            )
         xp, pads = _pad(x, self.pool_size, self.strides, self.padding, value=-np.inf)
-        win = windows(xp, self.pool_size, self.strides)             # (N, Ho, Wo, C, ph, pw)
+        win = windows(xp, self.pool_size, self.strides)  # (N, Ho, Wo, C, ph, pw)
         flat = win.reshape(win.shape[:4] + (-1,))
         argmax = flat.argmax(axis=-1)
         out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]
@@ -76,10 +89,14 @@ class MaxPooling2D(Layer):
         dout = self._check_dout(dout, self._out_shape)
         argmax, padded_shape, pads, win_shape = self._cache
         ph, pw = self.pool_size
-        onehot = argmax[..., None] == np.arange(ph * pw)            # (N, Ho, Wo, C, ph·pw)
+        onehot = argmax[..., None] == np.arange(ph * pw)  # (N, Ho, Wo, C, ph·pw)
         dwin = (onehot * dout[..., None]).reshape(win_shape)
         return _crop(scatter_windows(dwin, padded_shape, self.strides), pads)
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides,
-                "padding": self.padding}
+        return {
+            **super().get_config(),
+            "pool_size": self.pool_size,
+            "strides": self.strides,
+            "padding": self.padding,
+        }
