@@ -37,8 +37,21 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Notebooks run under nbval in strict mode: every stored output is compared (but images and
+# widget ids), after the sanitising patterns of tests/nbval_sanitize.cfg.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NB_ENV := PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=3 MPLBACKEND=module://matplotlib_inline.backend_inline
+
 test: lint
 	$(PY) -m pytest
+	if ls chapters/*.ipynb >/dev/null 2>&1; then \
+	  $(NB_ENV) $(PY) -m pytest -n 2 --dist loadfile $(NBVAL) chapters/; fi
+
+# Re-execute the chapters headless after a change to them or to the code they call.
+notebooks: $(STAMP)
+	$(PY) -m jupytext --sync chapters/scripts/*.py
+	$(NB_ENV) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=600 chapters/*.ipynb
 
 benchmarks: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
