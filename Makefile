@@ -53,6 +53,10 @@ notebooks: $(STAMP)
 	$(NB_ENV) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=600 chapters/*.ipynb
 
+# Student notebooks: solutions replaced by `raise NotImplementedError`, outputs cleared.
+student: $(STAMP)
+	$(PY) -m dlcourse.exercises student chapters --out student
+
 benchmarks: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
