@@ -26,6 +26,7 @@ __all__ = [
     "check_nonnegative",
     "check_same_length",
     "describe",
+    "integer_labels",
 ]
 
 
@@ -160,3 +161,40 @@ def check_same_length(x: np.ndarray, y: np.ndarray, x_name: str = "x", y_name: s
             f"Received: {x_name} with {len(x)} samples (shape {np.shape(x)}) and "
             f"{y_name} with {len(y)} samples (shape {np.shape(y)})"
         )
+
+
+def integer_labels(y: Any, name: str = "y") -> np.ndarray:
+    """``y`` as a 1-D int64 array of class indices, or a ``ValueError`` saying what is wrong."""
+    arr = np.asarray(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(
+            f"Argument `{name}` must be a 1-D array of integer class labels (shape (n,) or "
+            f"(n, 1)); one-hot labels can be turned back with y.argmax(axis=1). "
+            f"Received: {describe(arr)}"
+        )
+    if arr.dtype == bool:
+        return arr.astype(np.int64)
+    if np.issubdtype(arr.dtype, np.integer):
+        labels = arr.astype(np.int64)
+    elif np.issubdtype(arr.dtype, np.floating):
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise ValueError(
+                f"Argument `{name}` must hold integer class labels, but {name}[{first}]="
+                f"{arr[first].item()!r} is not a whole number. Received: {describe(arr)}"
+            )
+        labels = arr.astype(np.int64)
+    else:
+        raise ValueError(
+            f"Argument `{name}` must hold integer class labels. Received: {describe(arr)}"
+        )
+    if labels.size and labels.min() < 0:
+        first = int(np.argmax(labels < 0))
+        raise ValueError(
+            f"Argument `{name}` must hold non-negative class labels, but {name}[{first}]="
+            f"{labels[first]}. Received: {describe(arr)}"
+        )
+    return labels

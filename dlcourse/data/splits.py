@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from dlcourse._checks import as_float_array, check_same_length, describe
+from dlcourse._checks import as_float_array, check_same_length, describe, integer_labels
+from dlcourse.nn.utils import to_categorical
 
 __all__ = ["Standardizer", "make_rng", "one_hot", "standardize", "train_val_test_split"]
 
@@ -49,86 +50,11 @@ def _check_fraction(value: Any, name: str) -> float:
     return as_float
 
 
-def _integer_labels(y: Any, name: str = "y") -> np.ndarray:
-    """``y`` as a 1-D int64 array of class indices, or a ``ValueError`` saying what is wrong."""
-    arr = np.asarray(y)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise ValueError(
-            f"Argument `{name}` must be a 1-D array of integer class labels (shape (n,) or "
-            f"(n, 1)); one-hot labels can be turned back with y.argmax(axis=1). "
-            f"Received: {describe(arr)}"
-        )
-    if arr.dtype == bool:
-        return arr.astype(np.int64)
-    if np.issubdtype(arr.dtype, np.integer):
-        labels = arr.astype(np.int64)
-    elif np.issubdtype(arr.dtype, np.floating):
-        bad = ~np.isfinite(arr) | (arr != np.round(arr))
-        if bad.any():
-            first = int(np.argmax(bad))
-            raise ValueError(
-                f"Argument `{name}` must hold integer class labels, but {name}[{first}]="
-                f"{arr[first].item()!r} is not a whole number. Received: {describe(arr)}"
-            )
-        labels = arr.astype(np.int64)
-    else:
-        raise ValueError(
-            f"Argument `{name}` must hold integer class labels. Received: {describe(arr)}"
-        )
-    if labels.size and labels.min() < 0:
-        first = int(np.argmax(labels < 0))
-        raise ValueError(
-            f"Argument `{name}` must hold non-negative class labels, but {name}[{first}]="
-            f"{labels[first]}. Received: {describe(arr)}"
-        )
-    return labels
-
-
 def one_hot(y: Any, num_classes: int | None = None) -> np.ndarray:
-    """One-hot encode integer class labels, like ``keras.utils.to_categorical``.
-
-    ``out[i, c] = 1`` if ``y[i] == c`` else ``0``. Categorical cross-entropy (chapter 3) needs its
-    labels in this form; sparse categorical cross-entropy takes ``y`` itself.
-
-    Args:
-        y: integer labels, shape ``(n,)`` or ``(n, 1)``; floats are accepted when they hold
-            whole numbers (``2.0``), as Keras does.
-        num_classes: the number of classes ``C``; default ``max(y) + 1``.
-
-    Returns:
-        float32 array of shape ``(n, C)`` with one ``1`` per row.
-
-    Raises:
-        ValueError: for negative or non-integer labels, labels ``≥ num_classes``, or a
-            ``num_classes`` that is not a positive integer.
-    """
-    labels = _integer_labels(y)
-    if num_classes is None:
-        if labels.size == 0:
-            raise ValueError(
-                "Argument `num_classes` is needed when `y` is empty. Received: num_classes=None"
-            )
-        num_classes = int(labels.max()) + 1
-    elif (
-        isinstance(num_classes, bool)
-        or not isinstance(num_classes, (int, np.integer))
-        or num_classes <= 0
-    ):
-        raise ValueError(
-            f"Argument `num_classes` must be a positive integer. Received: "
-            f"num_classes={num_classes!r}"
-        )
-    if labels.size and labels.max() >= num_classes:
-        first = int(np.argmax(labels >= num_classes))
-        raise ValueError(
-            f"Argument `y` holds label {labels[first]} (at index {first}), which is not below "
-            f"num_classes={num_classes}"
-        )
-    out = np.zeros((labels.size, int(num_classes)), dtype=np.float32)
-    out[np.arange(labels.size), labels] = 1.0
-    return out
+    """One-hot encode integer labels: float32 ``(n, C)``, the same as
+    :func:`dlcourse.nn.utils.to_categorical` (Keras' ``to_categorical``), under the name the
+    data chapters use."""
+    return to_categorical(y, num_classes)
 
 
 def _allocate(total: int, quotas: np.ndarray, caps: np.ndarray) -> np.ndarray:
@@ -204,7 +130,7 @@ def train_val_test_split(
         )
     rng = make_rng(seed)
     if stratify:
-        labels = _integer_labels(y_arr)
+        labels = integer_labels(y_arr)
         classes, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
         t_counts = _allocate(n_test, test * sizes, sizes)
         v_counts = _allocate(n_val, val * sizes, sizes - t_counts)

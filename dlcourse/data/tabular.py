@@ -29,8 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from dlcourse._checks import as_float_array, check_in, check_positive_int, check_same_length
-from dlcourse.data.splits import _integer_labels
+from dlcourse._checks import (
+    as_float_array,
+    check_in,
+    check_positive_int,
+    check_same_length,
+    integer_labels,
+)
 
 __all__ = [
     "TABULAR_SETS",
@@ -143,7 +148,7 @@ def fisher_scores(x: Any, y: Any) -> np.ndarray:
         float64 array ``(d,)`` of scores ``≥ 0``.
     """
     x = as_float_array(x, "x", dtype=np.float64, ndim=2)
-    labels = _integer_labels(y)
+    labels = integer_labels(y)
     check_same_length(x, labels)
     classes, inverse = np.unique(labels, return_inverse=True)
     if len(classes) < 2:
