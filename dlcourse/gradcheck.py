@@ -52,7 +52,8 @@ def _check_float64_array(x: Any, name: str) -> np.ndarray:
 
 def _output(f: Callable[[np.ndarray], Any], x: np.ndarray, shape: tuple[int, ...] | None):
     """Call ``f(x)`` and return its output as a float64 array, checking its shape and values."""
-    out = as_float_array(f(x), "f(x)", dtype=np.float64, allow_nonfinite=True)
+    # A copy: f may return a view of x (the identity does), which the perturbation would change.
+    out = np.array(as_float_array(f(x), "f(x)", dtype=np.float64, allow_nonfinite=True), copy=True)
     if shape is not None and out.shape != shape:
         raise ValueError(
             f"f(x) changed shape while x was perturbed: first {shape}, then {out.shape}"

@@ -28,7 +28,7 @@ def _message(exercise_id: str, function) -> str:
 def test_registry_has_at_least_15_checks_across_chapters_2_to_6():
     assert len(CHECKS) >= 15
     chapters = {eid.split(".")[0] for eid in CHECKS}
-    assert chapters == {"ch2", "ch3", "ch4", "ch5", "ch6"}
+    assert chapters >= {"ch2", "ch3", "ch4", "ch5", "ch6"}
     for eid, exercise in CHECKS.items():
         assert exercise.id == eid
         chapter, name = eid.split(".")

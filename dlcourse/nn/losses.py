@@ -225,9 +225,22 @@ def categorical_crossentropy(
     if from_logits:
         log_q = y_pred - _logsumexp(y_pred)[..., None]
     else:
+        _check_probability_rows(y_pred)
         q = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1 - EPSILON)
         log_q = np.log(q)
     return -(y_true * log_q).sum(axis=-1)
+
+
+def _check_probability_rows(y_pred: np.ndarray) -> None:
+    """Keras rescales each row of probabilities to sum to 1: a row must have a positive sum."""
+    sums = y_pred.sum(axis=-1)
+    if sums.size and not (sums > 0).all():
+        first = tuple(int(i) for i in np.argwhere(~(sums > 0))[0])
+        raise ValueError(
+            "Argument `y_pred` must hold probabilities (non-negative, each row with a positive "
+            f"sum), but row {first} sums to {sums[first]}. For unnormalised scores pass "
+            "from_logits=True."
+        )
 
 
 def sparse_categorical_crossentropy(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import os
-import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -243,9 +242,12 @@ class Sequential:
         if not os.path.exists(path):
             raise FileNotFoundError(f"No weights file at {path!r}")
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError(f"it holds a single {type(data).__name__}, not a set of weights")
+            with data:
                 contents = {k: data[k] for k in data.files}
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        except Exception as exc:  # zipfile and np.load raise many kinds for damaged files
             raise ValueError(
                 f"{path!r} is not a readable weights file (corrupt or not made by "
                 f"save_weights): {exc}"
@@ -316,7 +318,7 @@ class Sequential:
 
     def _require_compiled(self, what: str) -> None:
         if not self.compiled:
-            raise RuntimeError(f"You must call compile() before {what}().")
+            raise ValueError(f"You must call compile() before {what}().")
 
     def _resolved_metrics(self) -> list[tuple[str, Any]]:
         units = self.output_shape[-1]
@@ -373,6 +375,11 @@ class Sequential:
                 z = layer.call_preactivation(out)
                 return (*self._fused_loss(z, yb, weights, fused), None)
             out = layer.call(out, training=training)
+        if not all_finite(out):
+            raise FloatingPointError(
+                "The model's output holds NaN or inf: training diverged (or the weights hold "
+                "huge values). Lower the learning rate or check the data."
+            )
         values = self.loss.call(yb, out)
         if weights is not None:
             values = values * weights
@@ -421,6 +428,12 @@ class Sequential:
         return loss, p
 
     def _train_step(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
+        # Overflow while diverging would warn from deep inside NumPy; instead, the non-finite
+        # output or loss that it produces stops fit with one clear error.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._train_step_unguarded(xb, yb, weights, fused)
+
+    def _train_step_unguarded(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
         loss, out, _ = self._loss_and_output(xb, yb, weights, True, fused)
         # The first layer's input gradient ∂L/∂x is never used: skip computing it.
         first = self.layers[0]
@@ -451,6 +464,8 @@ class Sequential:
 
     def _check_x(self, x: Any, name: str = "x") -> np.ndarray:
         arr = as_float_array(x, name, dtype=None, min_ndim=2)
+        if len(arr) == 0:
+            raise ValueError(f"Argument `{name}` holds no samples. Received: shape {arr.shape}")
         if arr.dtype != self.dtype:
             arr = arr.astype(self.dtype)
         self._build_from_data(arr)
@@ -492,6 +507,11 @@ class Sequential:
         if sample_weight is not None:
             sw = as_float_array(sample_weight, "sample_weight", dtype=self.dtype, ndim=1)
             check_same_length(sw, y, "sample_weight", "y")
+            if sw.size and sw.min() < 0:
+                raise ValueError(
+                    f"Argument `sample_weight` must be non-negative. Received a minimum of "
+                    f"{sw.min()}"
+                )
             weights = weights * sw
         if class_weight is not None:
             if not isinstance(class_weight, dict):
@@ -598,12 +618,13 @@ class Sequential:
         metrics = self._resolved_metrics()
         self.stop_training = False
         for cb in cbs:
-            cb.on_train_begin()
+            cb.on_train_begin({})
+        epoch_logs: dict[str, float] = {}
         for epoch in range(initial_epoch, epochs):
             if self.stop_training:
                 break
             for cb in cbs:
-                cb.on_epoch_begin(epoch)
+                cb.on_epoch_begin(epoch, {})
             if verbose:
                 print(f"Epoch {epoch + 1}/{epochs}")
             bar = Progbar(steps, verbose)
@@ -617,7 +638,7 @@ class Sequential:
                 xb, yb = x[idx], y[idx]
                 wb = None if weights is None else weights[idx]
                 for cb in cbs:
-                    cb.on_train_batch_begin(step)
+                    cb.on_train_batch_begin(step, {})
                 loss, out = self._train_step(xb, yb, wb, fused)
                 if not np.isfinite(loss):
                     raise FloatingPointError(
@@ -628,17 +649,14 @@ class Sequential:
                 seen += m
                 sums["loss"] += loss * m
                 for name, fn in metrics:
-                    sums[name] += _weighted_sum(fn(yb, out), wb)
+                    sums[name] += float(fn(yb, out).sum())
                 logs = _sorted_logs({k: v / seen for k, v in sums.items()})
                 for cb in cbs:
                     cb.on_train_batch_end(step, logs)
                 bar.update(step + 1, logs)
+            # Like Keras' `metrics`, these are unweighted (sample and class weights change the
+            # loss only; Keras weights just its separate `weighted_metrics`).
             epoch_logs = _sorted_logs({k: v / seen for k, v in sums.items()})
-            if weights is not None and metrics:
-                # Keras averages weighted metrics over the weights' total, not the sample count.
-                total_w = float(weights.sum())
-                for name, _ in metrics:
-                    epoch_logs[name] = sums[name] / total_w
             if validation_data is not None:
                 val = self.evaluate(
                     *validation_data, batch_size=batch_size, verbose=0, return_dict=True
@@ -648,7 +666,7 @@ class Sequential:
             for cb in cbs:
                 cb.on_epoch_end(epoch, epoch_logs)
         for cb in cbs:
-            cb.on_train_end()
+            cb.on_train_end(epoch_logs)
         self.history = history
         return history
 
@@ -703,11 +721,11 @@ class Sequential:
             m = len(x[idx])
             sums["loss"] += (loss + reg) * m
             for name, fn in metrics:
-                sums[name] += _weighted_sum(fn(y[idx], out), wb)
+                sums[name] += float(fn(y[idx], out).sum())
             bar.update(step + 1)
         logs = {"loss": sums["loss"] / n}
         for name, _ in metrics:
-            logs[name] = sums[name] / (n if weights is None else float(weights.sum()))
+            logs[name] = sums[name] / n
         bar.update(steps, _sorted_logs(logs), final=True)
         if return_dict:
             return _sorted_logs(logs)
@@ -779,15 +797,22 @@ class Sequential:
                 )
             )
             lines.append(row_sep if i < len(self.layers) - 1 else bottom)
-        total = self.count_params()
+        weights = self.count_params()
         trainable = sum(layer.count_params() for layer in self.layers if layer.trainable)
         itemsize = self.dtype.itemsize
-        lines.append(f" Total params: {total:,} ({_bytes(total * itemsize)})")
+        # Like Keras, once the optimizer holds state its variables count in the total.
+        opt_count, opt_bytes = (
+            self.optimizer.state_size() if self.compiled and self.optimizer.built else (0, 0)
+        )
+        total, total_bytes = weights + opt_count, weights * itemsize + opt_bytes
+        lines.append(f" Total params: {total:,} ({_bytes(total_bytes)})")
         lines.append(f" Trainable params: {trainable:,} ({_bytes(trainable * itemsize)})")
         lines.append(
-            f" Non-trainable params: {total - trainable:,} "
-            f"({_bytes((total - trainable) * itemsize)})"
+            f" Non-trainable params: {weights - trainable:,} "
+            f"({_bytes((weights - trainable) * itemsize)})"
         )
+        if opt_count:
+            lines.append(f" Optimizer params: {opt_count:,} ({_bytes(opt_bytes)})")
         for line in lines:
             emit(line)
 
@@ -806,10 +831,6 @@ def _bytes(n: int) -> str:
             return f"{size:.2f} {unit}"
         size /= 1024
     return f"{size:.2f} GB"  # pragma: no cover
-
-
-def _weighted_sum(values: np.ndarray, weights: np.ndarray | None) -> float:
-    return float(values.sum() if weights is None else (values * weights).sum())
 
 
 def _sorted_logs(logs: dict[str, float]) -> dict[str, float]:

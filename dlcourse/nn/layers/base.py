@@ -154,6 +154,29 @@ class Layer:
         self.build(tuple(input_shape))
         self.built = True
 
+    @staticmethod
+    def _check_initializer(value: Any, name: str) -> Any:
+        """Resolve an initializer argument now, so a bad one fails at construction, by name."""
+        try:
+            return _initializers.get(value)
+        except ValueError:
+            raise ValueError(
+                f"Argument `{name}` must be an initializer name (e.g. 'glorot_uniform', "
+                f"'he_normal', 'zeros') or a dlcourse.nn.initializers.Initializer. "
+                f"Received: {name}={value!r}"
+            ) from None
+
+    @staticmethod
+    def _check_regularizer(value: Any, name: str) -> Any:
+        """Resolve a regularizer argument now, so a bad one fails at construction, by name."""
+        try:
+            return _regularizers.get(value)
+        except ValueError:
+            raise ValueError(
+                f"Argument `{name}` must be None, 'l1', 'l2', 'l1_l2' or a "
+                f"dlcourse.nn.regularizers.Regularizer. Received: {name}={value!r}"
+            ) from None
+
     def add_weight(
         self, key: str, shape: tuple[int, ...], initializer: Any, regularizer: Any = None
     ) -> np.ndarray:

@@ -136,10 +136,10 @@ class Conv2D(Layer):
             )
         self.activation = _activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
+        self.kernel_initializer = self._check_initializer(kernel_initializer, "kernel_initializer")
+        self.bias_initializer = self._check_initializer(bias_initializer, "bias_initializer")
+        self.kernel_regularizer = self._check_regularizer(kernel_regularizer, "kernel_regularizer")
+        self.bias_regularizer = self._check_regularizer(bias_regularizer, "bias_regularizer")
         self._cache: tuple | None = None
         self._out: np.ndarray | None = None
 

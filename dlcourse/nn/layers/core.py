@@ -92,14 +92,23 @@ class Dropout(Layer):
             self.mask = None
             return x
         rng = self._seed_rng or self._rng
-        shape = (
-            x.shape
-            if self.noise_shape is None
-            else tuple(x.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
-        )
+        shape = x.shape if self.noise_shape is None else self._mask_shape(x.shape)
         keep = rng.random(shape) >= self.rate
         self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.rate)
         return x * self.mask
+
+    def _mask_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """``noise_shape`` with None filled from the input; each entry 1 or the input's size."""
+        noise = self.noise_shape
+        if len(noise) != len(input_shape) or any(
+            s is not None and s not in (1, d) for s, d in zip(noise, input_shape, strict=True)
+        ):
+            raise ValueError(
+                f"Dropout {self.name!r}: argument `noise_shape` must have one entry per input "
+                f"dimension, each None, 1 or the input's size. Received: noise_shape={noise} "
+                f"for input of shape {input_shape}"
+            )
+        return tuple(d if s is None else s for s, d in zip(noise, input_shape, strict=True))
 
     def backward(self, dout, *, need_dx: bool = True):
         dout = self._check_dout(dout, self._out_shape)

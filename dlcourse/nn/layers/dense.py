@@ -54,10 +54,10 @@ class Dense(Layer):
         self.units = check_positive_int(units, "units")
         self.activation = _activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
+        self.kernel_initializer = self._check_initializer(kernel_initializer, "kernel_initializer")
+        self.bias_initializer = self._check_initializer(bias_initializer, "bias_initializer")
+        self.kernel_regularizer = self._check_regularizer(kernel_regularizer, "kernel_regularizer")
+        self.bias_regularizer = self._check_regularizer(bias_regularizer, "bias_regularizer")
         self._x: np.ndarray | None = None
         self._out: np.ndarray | None = None
 
