@@ -51,7 +51,8 @@ test: lint
 notebooks: $(STAMP)
 	$(PY) -m jupytext --sync chapters/scripts/*.py
 	$(NB_ENV) $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=600 chapters/*.ipynb
+	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=False \
+	  chapters/*.ipynb
 
 # Student notebooks: solutions replaced by `raise NotImplementedError`, outputs cleared.
 student: $(STAMP)
