@@ -1,0 +1,1 @@
+"""Experiments and figures of the chapters, one module per chapter."""
