@@ -40,7 +40,10 @@ format: $(STAMP)
 # Notebooks run under nbval in strict mode: every stored output is compared (but images and
 # widget ids), after the sanitising patterns of tests/nbval_sanitize.cfg.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-NB_ENV := PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=3 MPLBACKEND=module://matplotlib_inline.backend_inline
+# One BLAS thread per notebook: nbval runs two notebooks at once on CI's two cores, and
+# oversubscribed BLAS threads make small matrix products many times slower.
+NB_ENV := PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=3 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 \
+  MPLBACKEND=module://matplotlib_inline.backend_inline
 
 test: lint
 	$(PY) -m pytest

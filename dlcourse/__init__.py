@@ -29,6 +29,7 @@ _LAZY_SUBMODULES = (
     "exercises",
     "glossary",
     "gradcheck",
+    "models_zoo",
     "plots",
     "tfnn",
     "widgets",
