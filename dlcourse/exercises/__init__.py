@@ -23,13 +23,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dlcourse.exercises import ch2, ch3, ch4, ch5, ch6
+from dlcourse.exercises import ch1, ch2, ch3, ch4, ch5, ch6
 from dlcourse.exercises._core import Check, Exercise, WrongAnswer
 
-__all__ = ["CHECKS", "Check", "Exercise", "WrongAnswer", "ch2", "ch3", "ch4", "ch5", "ch6", "check"]
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Exercise",
+    "WrongAnswer",
+    "ch1",
+    "ch2",
+    "ch3",
+    "ch4",
+    "ch5",
+    "ch6",
+    "check",
+]
 
 CHECKS: dict[str, Exercise] = {
-    exercise.id: exercise for module in (ch2, ch3, ch4, ch5, ch6) for exercise in module.EXERCISES
+    exercise.id: exercise
+    for module in (ch1, ch2, ch3, ch4, ch5, ch6)
+    for exercise in module.EXERCISES
 }
 
 
