@@ -297,37 +297,10 @@ def test_module_runs_as_a_program(tmp_path):
 # ------------------------------------------------------------------ executing the notebooks
 
 
-@pytest.fixture
-def kernel(tmp_path, monkeypatch) -> str:
-    """A kernelspec running this interpreter (the venv's), found first through JUPYTER_PATH, so
-    that a user-level "python3" kernelspec of another Python cannot take its place."""
-    spec = tmp_path / "jupyter" / "kernels" / "dlcourse-tests"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel_json = {"argv": argv, "display_name": "dlcourse tests", "language": "python"}
-    (spec / "kernel.json").write_text(json.dumps(kernel_json))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    return "dlcourse-tests"
-
-
-def _execute(nb: nbformat.NotebookNode, path: Path, kernel: str) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient
-
-    client = NotebookClient(
-        nb,
-        kernel_name=kernel,
-        timeout=120,
-        allow_errors=True,
-        record_timing=False,
-        resources={"metadata": {"path": str(path)}},
-    )
-    return client.execute()
-
-
-def test_student_notebook_runs_to_the_end_with_errors_only_in_exercises(tmp_path, kernel):
+def test_student_notebook_runs_to_the_end_with_errors_only_in_exercises(tmp_path, run_notebook):
     reference = nbformat.reads(_text(), as_version=4)
     student = nbformat.reads(student_notebook(_text())[0], as_version=4)
-    student = _execute(student, tmp_path, kernel)
+    student = run_notebook(student, tmp_path)
     code = [i for i, c in enumerate(student.cells) if c.cell_type == "code"]
     exercises = [i for i in code if BEGIN in reference.cells[i].source]
     checks = [code[code.index(i) + 1] for i in exercises]
@@ -341,9 +314,9 @@ def test_student_notebook_runs_to_the_end_with_errors_only_in_exercises(tmp_path
     assert all(student.cells[i].execution_count is not None for i in code)  # ran to the end
 
 
-def test_reference_fixture_runs_without_errors_and_reproduces_its_outputs(tmp_path, kernel):
+def test_reference_fixture_runs_without_errors_and_reproduces_its_outputs(tmp_path, run_notebook):
     reference = nbformat.reads(_text(), as_version=4)
-    executed = _execute(nbformat.reads(_text(), as_version=4), tmp_path, kernel)
+    executed = run_notebook(nbformat.reads(_text(), as_version=4), tmp_path)
     for stored, fresh in zip(reference.cells, executed.cells, strict=True):
         if stored.cell_type == "code":
             assert not [o for o in fresh.outputs if o.output_type == "error"]
