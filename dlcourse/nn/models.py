@@ -366,14 +366,17 @@ class Sequential:
         return sum(layer.regularization_loss() for layer in self.layers)
 
     def _loss_and_output(self, xb, yb, weights, training, fused) -> tuple[float, np.ndarray, Any]:
-        """Forward pass and loss of one batch; the third value is what backward starts from."""
+        """Forward pass and loss of one batch: ``(loss, output, dz)``.
+
+        ``dz`` is ``∂L/∂z`` of the last layer when the output activation is fused with the loss
+        (backward then starts there), else None.
+        """
         # x was checked once for the whole epoch (_check_x), so the layers' checks are skipped.
         out = xb
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             if i == last and fused:
-                z = layer.call_preactivation(out)
-                return (*self._fused_loss(z, yb, weights, fused), None)
+                return self._fused_loss(layer.call_preactivation(out), yb, weights, fused)
             out = layer.call(out, training=training)
         if not all_finite(out):
             raise FloatingPointError(
@@ -391,23 +394,30 @@ class Sequential:
         return loss, out, None
 
     def _fused_loss(self, z: np.ndarray, yb, weights, fused: str):
-        """Loss from logits ``z`` and ``dz = ∂L/∂z``, for softmax/sigmoid with cross-entropy."""
+        """Loss from logits ``z``, the probabilities ``p`` and ``dz = ∂L/∂z``.
+
+        For softmax with cross-entropy, per sample: ``L = log Σ_j e^{z_j} − Σ_i t_i z_i`` (with
+        ``Σ t = 1``) and ``∂L/∂z = softmax(z) · Σ_i t_i − t``; for integer labels ``y``,
+        ``L = log Σ_j e^{z_j} − z_y`` and ``∂L/∂z = softmax(z) − onehot(y)``. For sigmoid with
+        binary cross-entropy: ``∂L/∂z = (σ(z) − t) / units``.
+        """
         n = z.shape[0]
         if fused == "softmax":
-            shifted = z - z.max(axis=-1, keepdims=True)
-            e = np.exp(shifted)
-            total = e.sum(axis=-1, keepdims=True)
-            p = e / total
-            log_p = shifted - np.log(total)
+            shifted = z - z.max(axis=-1, keepdims=True)  # log-sum-exp trick: no overflow
+            p = np.exp(shifted)
+            total = p.sum(axis=-1, keepdims=True)
+            p /= total
+            log_total = np.log(total[:, 0])
             if isinstance(self.loss, _losses.SparseCategoricalCrossentropy):
-                labels = np.asarray(yb).reshape(n).astype(np.int64)
-                values = -log_p[np.arange(n), labels]
+                rows, labels = np.arange(n), np.asarray(yb).reshape(n).astype(np.intp)
+                values = log_total - shifted[rows, labels]
                 dz = p.copy()
-                dz[np.arange(n), labels] -= 1
+                dz[rows, labels] -= 1
             else:
                 t = np.asarray(yb, dtype=z.dtype).reshape(z.shape)
-                values = -(t * log_p).sum(axis=-1)
-                dz = p * t.sum(axis=-1, keepdims=True) - t
+                t_sum = t.sum(axis=-1)
+                values = log_total * t_sum - (t * shifted).sum(axis=-1)
+                dz = p * t_sum[:, None] - t
         else:
             t = np.asarray(yb, dtype=z.dtype).reshape(z.shape)
             e = np.exp(-np.abs(z))
@@ -418,14 +428,13 @@ class Sequential:
             dz = (p - t) / z.shape[-1]
         if weights is not None:
             values = values * weights
-            dz = dz * weights[:, None]
+            dz *= weights[:, None]
         if self.loss.reduction in ("sum_over_batch_size", "mean"):
-            dz = dz / n
-            loss = float(values.sum() / n)
+            dz /= n
+            loss = float(values.sum()) / n
         else:
             loss = float(values.sum())
-        self._fused_dz = dz.astype(z.dtype, copy=False)
-        return loss, p
+        return loss, p, dz.astype(z.dtype, copy=False)
 
     def _train_step(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
         # Overflow while diverging would warn from deep inside NumPy; instead, the non-finite
@@ -434,13 +443,11 @@ class Sequential:
             return self._train_step_unguarded(xb, yb, weights, fused)
 
     def _train_step_unguarded(self, xb, yb, weights, fused) -> tuple[float, np.ndarray]:
-        loss, out, _ = self._loss_and_output(xb, yb, weights, True, fused)
+        loss, out, dz = self._loss_and_output(xb, yb, weights, True, fused)
         # The first layer's input gradient ∂L/∂x is never used: skip computing it.
         first = self.layers[0]
         if fused:
-            dout = self.layers[-1].backward_preactivation(
-                self._fused_dz, need_dx=len(self.layers) > 1
-            )
+            dout = self.layers[-1].backward_preactivation(dz, need_dx=len(self.layers) > 1)
             layers = self.layers[:-1]
         else:
             dout = self.loss.gradient(yb, out, sample_weight=weights)
