@@ -117,7 +117,7 @@ def test_racers_are_the_course_optimizers():
     assert configs["SGD"]["momentum"] == 0.0
     assert configs["Momentum"]["momentum"] == 0.9 and not configs["Momentum"]["nesterov"]
     assert configs["Nesterov"]["momentum"] == 0.9 and configs["Nesterov"]["nesterov"]
-    assert type(make_optimizer("Adagrad", 0.1)).__module__ == "dlcourse.nn.optimizers"
+    assert type(make_optimizer("Adagrad", 0.1)).__module__.startswith("dlcourse.nn.optimizers")
     assert all(c["learning_rate"] == 0.01 for c in configs.values())
 
 
