@@ -118,3 +118,8 @@ def test_exercises_are_followed_by_a_check(path):
         assert following and "check" in _source(following[0]), (
             f"exercise in cell {i} is not followed by a check cell"
         )
+
+
+def test_the_six_chapters_follow_the_documents_outline():
+    numbers = [p.name[:2] for p in CHAPTERS]
+    assert numbers == ["01", "02", "03", "04", "05", "06"], numbers
