@@ -208,14 +208,7 @@ def categorical_crossentropy(
     if axis not in (-1,):
         raise ValueError(f"Only axis=-1 is supported. Received: axis={axis!r}")
     y_pred = as_float_array(y_pred, "y_pred", min_ndim=1)
-    y_true = np.asarray(y_true)
-    if y_true.shape != y_pred.shape and y_true.shape == y_pred.shape[:-1]:
-        raise ValueError(
-            "categorical_crossentropy expects one-hot labels of shape "
-            f"{y_pred.shape}, but `y_true` has shape {y_true.shape}: it looks like integer class "
-            "labels. Use sparse_categorical_crossentropy, or one-hot encode them with "
-            "dlcourse.nn.utils.to_categorical."
-        )
+    _check_not_integer_labels(y_true, y_pred)
     y_true, y_pred = _prepare(y_true, y_pred)
     if y_pred.shape[-1] > 1 and y_true.size and y_true.min() < 0:
         raise ValueError(
@@ -229,6 +222,18 @@ def categorical_crossentropy(
         q = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1 - EPSILON)
         log_q = np.log(q)
     return -(y_true * log_q).sum(axis=-1)
+
+
+def _check_not_integer_labels(y_true, y_pred: np.ndarray) -> None:
+    """A categorical loss given a vector of class indices says so, instead of a shape error."""
+    shape = np.shape(y_true)
+    if shape != y_pred.shape and shape == y_pred.shape[:-1]:
+        raise ValueError(
+            "categorical_crossentropy expects one-hot labels of shape "
+            f"{y_pred.shape}, but `y_true` has shape {shape}: it looks like integer class "
+            "labels. Use sparse_categorical_crossentropy, or one-hot encode them with "
+            "dlcourse.nn.utils.to_categorical."
+        )
 
 
 def _check_probability_rows(y_pred: np.ndarray) -> None:
@@ -293,6 +298,15 @@ class Loss:
     # Subclasses override these two.
     def call(self, y_true, y_pred) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def check_targets(self, y_true, y_pred) -> None:
+        """Check ``y_true`` against predictions shaped like ``y_pred``, computing no loss.
+
+        The same checks as :meth:`call` makes on its targets (shape, label format, value range),
+        so a model can validate all its targets once before training; ``y_pred`` only lends its
+        shape (a broadcast view costs no memory).
+        """
+        _prepare(y_true, y_pred)
 
     def grad_values(self, y_true, y_pred) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -403,6 +417,9 @@ class BinaryCrossentropy(Loss):
     def call(self, y_true, y_pred):
         return binary_crossentropy(y_true, y_pred, from_logits=self.from_logits)
 
+    def check_targets(self, y_true, y_pred) -> None:
+        _check_binary_targets(_prepare(y_true, y_pred)[0])
+
     def grad_values(self, y_true, y_pred):
         y_true, y_pred = _prepare(y_true, y_pred)
         _check_binary_targets(y_true)
@@ -436,6 +453,15 @@ class CategoricalCrossentropy(Loss):
 
     def call(self, y_true, y_pred):
         return categorical_crossentropy(y_true, y_pred, from_logits=self.from_logits)
+
+    def check_targets(self, y_true, y_pred) -> None:
+        _check_not_integer_labels(y_true, np.asarray(y_pred))
+        y_true = _prepare(y_true, y_pred)[0]
+        if y_true.size and y_true.min() < 0:
+            raise ValueError(
+                "Argument `y_true` must hold non-negative target probabilities. Received a "
+                f"minimum of {y_true.min()}"
+            )
 
     def grad_values(self, y_true, y_pred):
         categorical_crossentropy(y_true, y_pred, from_logits=self.from_logits)  # checks labels
@@ -471,6 +497,9 @@ class SparseCategoricalCrossentropy(Loss):
 
     def call(self, y_true, y_pred):
         return sparse_categorical_crossentropy(y_true, y_pred, from_logits=self.from_logits)
+
+    def check_targets(self, y_true, y_pred) -> None:
+        _prepare(y_true, y_pred, sparse=True)
 
     def grad_values(self, y_true, y_pred):
         labels, y_pred = _prepare(y_true, y_pred, sparse=True)

@@ -199,7 +199,8 @@ class Trainer:
             layers = self.layers
         for layer in reversed(layers):
             dout = layer.backward(dout, need_dx=layer is not first)
-        loss += self.regularization_loss()
+        if any(layer.regularizers for layer in self.layers):
+            loss += self.regularization_loss()
         grads, params = [], []
         for layer in self.layers:
             if layer.trainable:
@@ -240,11 +241,12 @@ class Trainer:
                 f"Argument `{name}` must be finite, but it holds "
                 f"{int((~np.isfinite(arr)).sum())} NaN or inf value(s)."
             )
-        # Let the loss check the label format on predictions of the right shape: a sparse loss
-        # refuses one-hot labels, a categorical loss refuses integer labels, and so on.
-        probe = np.full((min(n, len(arr)),) + tuple(self.output_shape[1:]), 0.5, self.dtype)
+        # Let the loss check the label format against predictions of the model's output shape
+        # (a broadcast view: no memory): a sparse loss refuses one-hot labels, a categorical
+        # loss refuses integer labels, binary targets must lie in [0, 1], and so on.
+        probe = np.broadcast_to(self.dtype.type(0.5), (len(arr),) + tuple(self.output_shape[1:]))
         try:
-            self.loss.call(arr[: len(probe)], probe)
+            self.loss.check_targets(arr, probe)
         except ValueError as exc:
             raise ValueError(
                 f"Argument `{name}` does not fit the loss {self.loss.name!r} and "
@@ -368,6 +370,13 @@ class Trainer:
             cb.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
         fused = self._fused_output()
         metrics = self._resolved_metrics()
+        # The running averages are handed out after every batch only if someone reads them: a
+        # progress bar, or a callback that overrides on_train_batch_end.
+        batch_logs_wanted = verbose == 1 or any(
+            getattr(cb.on_train_batch_end, "__func__", None)
+            is not _callbacks.Callback.on_train_batch_end
+            for cb in cbs
+        )
         self.stop_training = False
         for cb in cbs:
             cb.on_train_begin({})
@@ -402,10 +411,11 @@ class Trainer:
                 sums["loss"] += loss * m
                 for name, fn in metrics:
                     sums[name] += float(fn(yb, out).sum())
-                logs = _sorted_logs({k: v / seen for k, v in sums.items()})
-                for cb in cbs:
-                    cb.on_train_batch_end(step, logs)
-                bar.update(step + 1, logs)
+                if batch_logs_wanted:
+                    logs = _sorted_logs({k: v / seen for k, v in sums.items()})
+                    for cb in cbs:
+                        cb.on_train_batch_end(step, logs)
+                    bar.update(step + 1, logs)
             # Like Keras' `metrics`, these are unweighted (sample and class weights change the
             # loss only; Keras weights just its separate `weighted_metrics`).
             epoch_logs = _sorted_logs({k: v / seen for k, v in sums.items()})
