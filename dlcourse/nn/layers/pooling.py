@@ -8,13 +8,7 @@ import numpy as np
 
 from dlcourse._checks import check_in
 from dlcourse.nn.layers.base import Layer, normalize_tuple
-from dlcourse.nn.layers.conv import (
-    _crop,
-    _pad,
-    conv_output_length,
-    scatter_windows,
-    windows,
-)
+from dlcourse.nn.layers.conv import _crop, _pad, conv_output_length
 
 __all__ = ["MaxPooling2D"]
 
@@ -23,7 +17,12 @@ class MaxPooling2D(Layer):
     """2-D max pooling: the largest value of each ``pool_size`` window, per channel.
 
     ``out[n, i, j, c] = max_{di, dj} x[n, i·s_h + di, j·s_w + dj, c]``. Backward sends each
-    output's gradient to the position of its maximum (the first one, on ties) and zero elsewhere.
+    output's gradient to the position of its maximum (the first one in row-major window order,
+    on ties, as TensorFlow does) and zero elsewhere.
+
+    Computed with one strided view per offset ``(di, dj)`` of the window, ``x[:, di::s_h,
+    dj::s_w, :]``: the forward pass takes their elementwise maximum, the backward pass compares
+    each with the output. Loops run over the ``ph · pw`` offsets, never over pixels.
 
     Args:
         pool_size: ``int`` or ``(ph, pw)``. Defaults to ``(2, 2)``.
@@ -54,7 +53,7 @@ class MaxPooling2D(Layer):
                 f"Received: data_format={data_format!r}"
             )
         self._cache: tuple | None = None
-        self._out_shape: tuple[int, ...] | None = None
+        self._out: np.ndarray | None = None
 
     def compute_output_shape(self, input_shape):
         n, h, w, c = input_shape
@@ -67,8 +66,20 @@ class MaxPooling2D(Layer):
 
     input_ndim = 4
 
+    def _offsets(self, h_out: int, w_out: int):
+        """For each window offset ``(di, dj)``, the slice of the padded input it sees."""
+        (ph, pw), (sh, sw) = self.pool_size, self.strides
+        for di in range(ph):
+            for dj in range(pw):
+                yield (
+                    slice(None),
+                    slice(di, di + sh * (h_out - 1) + 1, sh),
+                    slice(dj, dj + sw * (w_out - 1) + 1, sw),
+                    slice(None),
+                )
+
     def call(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """Max over each window; caches the index of each maximum."""
+        """Max over each window; caches the padded input and the output for backward."""
         _, h_out, w_out, _ = self.compute_output_shape(x.shape)
         if h_out <= 0 or w_out <= 0:
             raise ValueError(
@@ -76,22 +87,25 @@ class MaxPooling2D(Layer):
                 f"than the pool {self.pool_size}"
             )
         xp, pads = _pad(x, self.pool_size, self.strides, self.padding, value=-np.inf)
-        win = windows(xp, self.pool_size, self.strides)  # (N, Ho, Wo, C, ph, pw)
-        flat = win.reshape(win.shape[:4] + (-1,))
-        argmax = flat.argmax(axis=-1)
-        out = np.take_along_axis(flat, argmax[..., None], axis=-1)[..., 0]
-        self._cache = (argmax, xp.shape, pads, win.shape)
-        self._out_shape = out.shape
+        out = None
+        for window in self._offsets(h_out, w_out):
+            out = xp[window].copy() if out is None else np.maximum(out, xp[window], out=out)
+        self._cache = (xp, pads)
+        self._out = out
         return out
 
     def backward(self, dout: np.ndarray, *, need_dx: bool = True) -> np.ndarray:
-        """Route ``dout`` to the maxima; returns ``dx`` of the input's shape."""
-        dout = self._check_dout(dout, self._out_shape)
-        argmax, padded_shape, pads, win_shape = self._cache
-        ph, pw = self.pool_size
-        onehot = argmax[..., None] == np.arange(ph * pw)  # (N, Ho, Wo, C, ph·pw)
-        dwin = (onehot * dout[..., None]).reshape(win_shape)
-        return _crop(scatter_windows(dwin, padded_shape, self.strides), pads)
+        """Route ``dout`` to the first maximum of each window; returns ``dx``."""
+        dout = self._check_dout(dout, None if self._out is None else self._out.shape)
+        xp, pads = self._cache
+        out = self._out
+        dx = np.zeros_like(xp)
+        routed = np.zeros(out.shape, dtype=bool)  # windows whose maximum is already found
+        for window in self._offsets(out.shape[1], out.shape[2]):
+            hit = (xp[window] == out) & ~routed
+            routed |= hit
+            dx[window] += dout * hit
+        return _crop(dx, pads)
 
     def get_config(self):
         return {
