@@ -123,3 +123,18 @@ def test_exercises_are_followed_by_a_check(path):
 def test_the_six_chapters_follow_the_documents_outline():
     numbers = [p.name[:2] for p in CHAPTERS]
     assert numbers == ["01", "02", "03", "04", "05", "06"], numbers
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_solution_markers_appear_only_in_nbgrader_exercise_cells(path):
+    """nbgrader looks for its delimiters anywhere in a cell, so prose must not quote them, and
+    each exercise cell carries the metadata that makes it an "Autograded answer"."""
+    for i, cell in enumerate(_cells(path)):
+        src = _source(cell)
+        if "BEGIN SOLUTION" not in src and "END SOLUTION" not in src:
+            continue
+        assert cell["cell_type"] == "code", f"cell {i}: prose quotes a solution marker"
+        lines = [ln.strip() for ln in src.splitlines()]
+        assert lines.count("### BEGIN SOLUTION") == lines.count("### END SOLUTION") == 1, i
+        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+        assert nbgrader.get("solution") is True, f"cell {i}: exercise without nbgrader metadata"
