@@ -377,8 +377,8 @@ print("NumPy and Keras agree to 1e-12:", np.allclose(s_numpy, s_keras, rtol=1e-1
 #
 # ### 1.6.3 Exercises and checks (练习与检查)
 #
-# Every chapter has exercises: you write a small function in the cell between the BEGIN
-# SOLUTION and END SOLUTION marker lines (the teacher's version holds an answer; the
+# Every chapter has exercises: you write a small function in the cell between two marker
+# lines, nbgrader's solution delimiters (the teacher's version holds an answer; the
 # student notebooks, made by `make student`, hold `raise NotImplementedError()`), and the next
 # cell checks it. A check runs your function on fixed inputs and prints one line when every
 # property holds; otherwise it says which property failed, what it expected and received, and
