@@ -58,11 +58,6 @@ def _scaled(xy: tuple[np.ndarray, np.ndarray], shift: float, scale: float):
     return ((x - shift) * scale).astype(np.float32), y
 
 
-def _scaled(xy: tuple[np.ndarray, np.ndarray], shift: float, scale: float):
-    x, y = xy
-    return ((x - shift) * scale).astype(np.float32), y
-
-
 def make_network(
     hidden_layers: int,
     units: int,

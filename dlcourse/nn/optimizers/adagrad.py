@@ -49,21 +49,6 @@ class Adagrad(Optimizer):
         )
         self.epsilon = check_nonnegative(epsilon, "epsilon")
 
-    @property
-    def built(self) -> bool:
-        """Whether the optimizer holds state: it has been built or has applied gradients."""
-        return bool(self._state) or self.iterations > 0 or self._built_variables is not None
-
-    def state_size(self) -> tuple[int, int]:
-        """``(values, bytes)`` of the optimizer's variables, counted as Keras counts them.
-
-        Keras keeps ``iterations`` (an int64) and ``learning_rate`` (a float32) as variables,
-        plus the slot arrays (momentum, Adam's moments, …); ``model.summary()`` reports them as
-        "Optimizer params" once the optimizer is built.
-        """
-        slots = [a for _, entry in self._state.values() for a in entry.values()]
-        return 2 + sum(a.size for a in slots), 8 + 4 + sum(a.nbytes for a in slots)
-
     def _initial_slot(self, name: str, variable: np.ndarray) -> np.ndarray:
         return np.full_like(variable, self.initial_accumulator_value)
 
