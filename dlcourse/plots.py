@@ -29,8 +29,10 @@ from dlcourse._checks import as_float_array, check_positive_int, check_same_leng
 __all__ = [
     "BOUNDARY_CMAP",
     "CLASS_COLOURS",
+    "check_window",
     "decision_boundary",
     "draw_surface",
+    "get_axes",
     "group_metrics",
     "loss_curves",
     "optimizer_paths",
@@ -44,7 +46,8 @@ BOUNDARY_CMAP = LinearSegmentedColormap.from_list(
 """Colour map of a class-1 probability: orange (0), light grey (0.5), blue (1)."""
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 4.0)) -> Axes:
+def get_axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 4.0)) -> Axes:
+    """``ax`` itself, or new Axes of ``figsize`` when it is None (a ``TypeError`` otherwise)."""
     if ax is None:
         import matplotlib.pyplot as plt  # only here: the widgets draw without pyplot
 
@@ -56,7 +59,8 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.0, 4.0)) -> Axes:
     return ax
 
 
-def _check_window(lim: Any, name: str) -> tuple[float, float]:
+def check_window(lim: Any, name: str) -> tuple[float, float]:
+    """``(low, high)`` as floats with ``low < high``, or a ``ValueError`` naming ``name``."""
     arr = as_float_array(lim, name, dtype=np.float64, ndim=1)
     if arr.shape != (2,) or not arr[0] < arr[1]:
         raise ValueError(
@@ -93,7 +97,7 @@ def draw_surface(
     Returns:
         The contour set (its artists live in ``ax``).
     """
-    xlim, ylim = _check_window(xlim, "xlim"), _check_window(ylim, "ylim")
+    xlim, ylim = check_window(xlim, "xlim"), check_window(ylim, "ylim")
     levels = check_positive_int(levels, "levels")
     resolution = check_positive_int(resolution, "resolution")
     X, Y = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
@@ -127,7 +131,7 @@ def optimizer_paths(
     Returns:
         The axes.
     """
-    ax = _axes(ax, figsize=(6.0, 4.5))
+    ax = get_axes(ax, figsize=(6.0, 4.5))
     draw_surface(ax, surface.f, surface.xlim, surface.ylim, f_min=surface.f_min)
     for label, path in paths.items():
         path = as_float_array(
@@ -195,16 +199,16 @@ def decision_boundary(
     every = x if x_test is None else np.vstack([x, as_float_array(x_test, "x_test", ndim=2)])
     margin = 0.1 * (every.max(axis=0) - every.min(axis=0)) + 1e-9
     xlim = (
-        _check_window(xlim, "xlim")
+        check_window(xlim, "xlim")
         if xlim is not None
         else (every[:, 0].min() - margin[0], every[:, 0].max() + margin[0])
     )
     ylim = (
-        _check_window(ylim, "ylim")
+        check_window(ylim, "ylim")
         if ylim is not None
         else (every[:, 1].min() - margin[1], every[:, 1].max() + margin[1])
     )
-    ax = _axes(ax)
+    ax = get_axes(ax)
     X, Y = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     scores = np.asarray(predict(np.column_stack([X.ravel(), Y.ravel()])))
     scores = scores.reshape(resolution * resolution, -1)

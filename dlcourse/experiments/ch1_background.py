@@ -120,15 +120,11 @@ def draw_ai_ml_dl(ax: Any = None) -> Any:
     Returns:
         The Axes, with the three ``Ellipse`` patches in ``ax.patches`` (outermost first).
     """
-    from matplotlib.axes import Axes
     from matplotlib.patches import Ellipse
 
-    if ax is None:
-        import matplotlib.pyplot as plt
+    from dlcourse.plots import get_axes
 
-        _, ax = plt.subplots(figsize=(7.0, 5.2))
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"Argument `ax` must be a matplotlib Axes or None. Received: {ax!r}")
+    ax = get_axes(ax, figsize=(7.0, 5.2))
     for label, examples, colour, (cx, cy, w, h) in _REGIONS:
         ax.add_patch(Ellipse((cx, cy), w, h, facecolor=colour, edgecolor="#1f4e79", lw=1.5))
         top = cy + h / 2

@@ -72,17 +72,9 @@ _DX = 2.4  # distance between two columns of draw_network (a unit is a circle of
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    from matplotlib.axes import Axes
+    from dlcourse.plots import get_axes  # matplotlib only when a figure is drawn
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(
-            f"Argument `ax` must be a matplotlib Axes or None. Received: {describe(ax)}"
-        )
-    return ax
+    return get_axes(ax, figsize)
 
 
 def _labels01(y: Any, name: str = "y") -> np.ndarray:

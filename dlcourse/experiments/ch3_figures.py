@@ -63,7 +63,7 @@ def plot_activations(x_range: tuple[float, float] = (-6.0, 6.0)) -> Figure:
     Returns:
         The figure.
     """
-    low, high = _window(x_range, "x_range")
+    low, high = plots.check_window(x_range, "x_range")
     x = np.linspace(low, high, 401)
     fig, axes = _figure(3, (13.5, 3.6))
     curves = {
@@ -331,15 +331,6 @@ def plot_feature_maps(
 
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-
-def _window(lim: Any, name: str) -> tuple[float, float]:
-    arr = as_float_array(lim, name, dtype=np.float64, ndim=1)
-    if arr.shape != (2,) or not arr[0] < arr[1]:
-        raise ValueError(
-            f"Argument `{name}` must be (low, high) with low < high. Received: {name}={lim!r}"
-        )
-    return float(arr[0]), float(arr[1])
 
 
 def _xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
